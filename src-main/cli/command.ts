@@ -1,0 +1,37 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Progress } from '../shared/cancel.js';
+import { DvpError } from '../shared/errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandContext {
+  positionals: string[];
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** Aborted on SIGINT/SIGTERM: long commands stop cleanly and keep what they finished. */
+  signal: AbortSignal;
+  stdout: (line: string) => void;
+  /** Progress on stderr, one rewritten line on a terminal, a line per update otherwise. */
+  progress: (label: string, progress: Progress) => void;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Usage line after `dvp `, e.g. `import FILE.dvp VIDEO --role target|source`. */
+  usage: string;
+  options: OptionSpec;
+  run(context: CommandContext): Promise<void>;
+}
+
+/** Reads a required positional argument or fails with a usage error. */
+export function positional(context: CommandContext, index: number, what: string): string {
+  const value = context.positionals[index];
+  if (value === undefined) throw new DvpError('INVALID_ARGUMENT', `missing ${what}.`);
+  return value;
+}
+
+/** Reads a string option, or undefined when absent. */
+export function stringOption(context: CommandContext, name: string): string | undefined {
+  const value = context.values[name];
+  return typeof value === 'string' ? value : undefined;
+}

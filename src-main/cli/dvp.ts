@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { isDvpError, type DvpErrorCode } from '../shared/errors.js';
+import { formatProgress } from './progress-format.js';
+import type { CliCommand, CommandContext } from './command.js';
+import { commands } from './commands/index.js';
+
+/** Exit codes: 0 ok, 1 user-facing failure, 2 usage error, 130 cancelled, 70 internal error. */
+const EXIT_USAGE = 2;
+const EXIT_CANCELLED = 130;
+const EXIT_INTERNAL = 70;
+
+function exitCodeFor(code: DvpErrorCode): number {
+  if (code === 'INVALID_ARGUMENT') return EXIT_USAGE;
+  if (code === 'CANCELLED') return EXIT_CANCELLED;
+  if (code === 'INTERNAL') return EXIT_INTERNAL;
+  return 1;
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = ['Usage: dvp <command> [options]', '', 'Commands:'];
+  for (const command of commands) lines.push(`  ${command.name.padEnd(width)}  ${command.summary}`);
+  lines.push('', 'Run `dvp help <command>` for the options of one command.');
+  return lines.join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  const lines = [`Usage: dvp ${command.usage}`, '', command.summary];
+  const options = Object.entries(command.options);
+  if (options.length > 0) {
+    lines.push('', 'Options:');
+    for (const [name, spec] of options) lines.push(`  --${name}${spec.type === 'string' ? ' VALUE' : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0] === undefined ? undefined : commands.find((c) => c.name === rest[0]);
+    process.stdout.write(`${topic ? commandHelp(topic) : helpText()}\n`);
+    return 0;
+  }
+  if (name === '--version') {
+    process.stdout.write('dvp 0.1.0\n');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`dvp: unknown command '${name}'.\n\n${helpText()}\n`);
+    return EXIT_USAGE;
+  }
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`dvp ${command.name}: ${(error as Error).message}\nUsage: dvp ${command.usage}\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const interactive = process.stderr.isTTY === true;
+  let lastProgressLine = 0;
+  const context: CommandContext = {
+    positionals: parsed.positionals,
+    values: parsed.values,
+    signal: controller.signal,
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    progress: (label, progress) => {
+      const now = Date.now();
+      const finished = progress.done >= progress.total;
+      if (!finished && now - lastProgressLine < (interactive ? 100 : 1000)) return;
+      lastProgressLine = now;
+      const line = formatProgress(label, progress);
+      process.stderr.write(interactive ? `\r\x1b[2K${line}${finished ? '\n' : ''}` : `${line}\n`);
+    },
+  };
+
+  try {
+    await command.run(context);
+    return 0;
+  } catch (error) {
+    if (interactive) process.stderr.write('\n');
+    if (isDvpError(error)) {
+      process.stderr.write(`dvp ${command.name}: ${error.message}\n`);
+      if (error.code === 'INVALID_ARGUMENT') process.stderr.write(`Usage: dvp ${command.usage}\n`);
+      return exitCodeFor(error.code);
+    }
+    process.stderr.write(`dvp ${command.name}: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_INTERNAL;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,7 @@
+import { migration0001 } from './0001-clips.js';
+import type { Migration } from './types.js';
+
+/** Every schema step, in order. Append only: a shipped migration never changes. */
+export const migrations: readonly Migration[] = [migration0001];
+
+export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

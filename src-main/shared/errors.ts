@@ -1,0 +1,56 @@
+/**
+ * One error type for everything the user can be told about. `code` is stable
+ * (scripts and the UI switch on it); `message` is a complete sentence for a person,
+ * naming the file and the problem.
+ */
+export type DvpErrorCode =
+  | 'FILE_NOT_FOUND'
+  | 'NOT_A_VIDEO'
+  | 'CORRUPT_VIDEO'
+  | 'EMPTY_VIDEO'
+  | 'NO_FACE'
+  | 'PROJECT_TOO_NEW'
+  | 'PROJECT_INVALID'
+  | 'PROJECT_LOCKED'
+  | 'NOT_FOUND'
+  | 'OUTPUT_UNWRITABLE'
+  | 'DISK_FULL'
+  | 'INVALID_ARGUMENT'
+  | 'FFMPEG_FAILED'
+  | 'CANCELLED'
+  | 'BACKEND_UNAVAILABLE'
+  | 'INTERNAL';
+
+export class DvpError extends Error {
+  readonly code: DvpErrorCode;
+  readonly file: string | undefined;
+
+  constructor(code: DvpErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DvpError';
+    this.code = code;
+    this.file = options.file;
+  }
+}
+
+export function isDvpError(error: unknown): error is DvpError {
+  return error instanceof DvpError;
+}
+
+/** Turns an errno-style failure on `file` into a DvpError with a readable message. */
+export function fromFsError(error: unknown, file: string, action: string): DvpError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new DvpError('FILE_NOT_FOUND', `${file}: no such file or directory (while trying to ${action}).`, { file, cause: error });
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new DvpError('OUTPUT_UNWRITABLE', `${file}: permission denied (while trying to ${action}).`, { file, cause: error });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DvpError('DISK_FULL', `${file}: the disk is full (while trying to ${action}).`, { file, cause: error });
+    default:
+      return new DvpError('INTERNAL', `${file}: could not ${action}: ${(error as Error)?.message ?? String(error)}`, { file, cause: error });
+  }
+}
