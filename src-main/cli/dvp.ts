@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const interactive = process.stderr.isTTY === true;
   let lastProgressLine = 0;
+  let lastFinished = '';
   const context: CommandContext = {
     positionals: parsed.positionals,
     values: parsed.values,
@@ -77,7 +78,9 @@ export async function main(argv: string[]): Promise<number> {
     progress: (label, progress) => {
       const now = Date.now();
       const finished = progress.done >= progress.total;
+      if (finished && lastFinished === label) return;
       if (!finished && now - lastProgressLine < (interactive ? 100 : 1000)) return;
+      lastFinished = finished ? label : '';
       lastProgressLine = now;
       const line = formatProgress(label, progress);
       process.stderr.write(interactive ? `\r\x1b[2K${line}${finished ? '\n' : ''}` : `${line}\n`);

@@ -51,7 +51,7 @@ interface FfprobeOutput {
   format?: { duration?: string; tags?: Record<string, string> };
 }
 
-export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<VideoInfo> {
+function fileSize(file: string): number {
   let sizeBytes: number;
   try {
     const stat = statSync(file);
@@ -59,9 +59,34 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     sizeBytes = stat.size;
   } catch (error) {
     if (error instanceof DvpError) throw error;
-    throw fromFsError(error, file, 'read the video');
+    throw fromFsError(error, file, 'read the media file');
   }
-  if (sizeBytes === 0) throw new DvpError('NOT_A_VIDEO', `${file}: the file is empty, not a video.`, { file });
+  if (sizeBytes === 0) throw new DvpError('NOT_A_VIDEO', `${file}: the file is empty.`, { file });
+  return sizeBytes;
+}
+
+function toAudioInfo(streams: FfprobeStream[]): AudioStreamInfo[] {
+  return streams
+    .filter((s) => s.codec_type === 'audio')
+    .map((s, index) => ({
+      index,
+      codec: s.codec_name ?? 'unknown',
+      sampleRate: Number(s.sample_rate ?? 0),
+      channels: s.channels ?? 0,
+      durationSec: s.duration === undefined ? null : Number(s.duration),
+    }));
+}
+
+/** The audio streams of any media file (a WAV, or a video's soundtrack). */
+export async function probeAudioStreams(file: string): Promise<AudioStreamInfo[]> {
+  fileSize(file);
+  const result = await runProcess(ffmpegBinaries().ffprobe, ['-v', 'error', '-show_streams', '-of', 'json', file]);
+  if (result.code !== 0) throw new DvpError('NOT_A_VIDEO', `${file}: not a readable media file (${stderrTail(result.stderr)}).`, { file });
+  return toAudioInfo((JSON.parse(result.stdout.toString('utf8')) as FfprobeOutput).streams ?? []);
+}
+
+export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<VideoInfo> {
+  const sizeBytes = fileSize(file);
 
   const { ffprobe } = ffmpegBinaries();
   const args = ['-v', 'error', '-count_packets', '-show_streams', '-show_format', '-of', 'json', file];
@@ -94,7 +119,6 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   }
 
   const durationSec = Number(parsed.format?.duration ?? video.duration ?? NaN);
-  const audioStreams = streams.filter((s) => s.codec_type === 'audio');
   return {
     path: file,
     sizeBytes,
@@ -106,13 +130,7 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     startTimecode: findTimecode(parsed, streams),
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt ?? 'unknown',
-    audio: audioStreams.map((s, index) => ({
-      index,
-      codec: s.codec_name ?? 'unknown',
-      sampleRate: Number(s.sample_rate ?? 0),
-      channels: s.channels ?? 0,
-      durationSec: s.duration === undefined ? null : Number(s.duration),
-    })),
+    audio: toAudioInfo(streams),
   };
 }
 

@@ -1,0 +1,76 @@
+import { DvpError } from '../../shared/errors.js';
+import type { ProgressListener } from '../../shared/cancel.js';
+import { ProgressMeter } from '../../shared/cancel.js';
+import { audioInputArgs, audioMapArgs, type AudioSource } from './audio-source.js';
+import { startFfmpeg } from './ffmpeg-process.js';
+import { OUTPUT_FORMATS, type OutputFormatId } from './output-formats.js';
+import { OutputFile } from './output-file.js';
+import type { VideoInfo } from './probe.js';
+import { offsetTimecode } from './timecode.js';
+
+export interface TranscodeOptions {
+  format: OutputFormatId;
+  /** Inclusive frame range; the whole clip by default. */
+  range?: { first: number; last: number };
+  /** 'keep' = the source's first audio stream; or another file's audio; or none. */
+  audio: 'keep' | 'none' | { file: string };
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface TranscodeResult {
+  file: string;
+  frames: number;
+  timecode: string;
+}
+
+/**
+ * Re-encodes a clip (or a frame range of it) straight from its decoded frames,
+ * carrying the timecode through (offset by the range start).
+ */
+export async function transcode(source: VideoInfo, out: string, options: TranscodeOptions): Promise<TranscodeResult> {
+  const first = options.range?.first ?? 0;
+  const last = options.range?.last ?? source.frameCount - 1;
+  if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last < first || last >= source.frameCount) {
+    throw new DvpError('INVALID_ARGUMENT', `${source.path}: range ${first}-${last} is outside the clip (frames 0–${source.frameCount - 1}).`, { file: source.path });
+  }
+  const format = OUTPUT_FORMATS[options.format];
+  const output = new OutputFile(out);
+  const frames = last - first + 1;
+  const startSec = first > 0 ? ((first - 0.5) * source.fps.den) / source.fps.num : 0;
+  const durationSec = (frames * source.fps.den) / source.fps.num;
+  // 'keep' on a silent clip gives a silent output, like the source.
+  const audio: AudioSource =
+    options.audio === 'none' || (options.audio === 'keep' && source.audio.length === 0)
+      ? { kind: 'none' }
+      : options.audio === 'keep'
+        ? { kind: 'file', path: source.path, startSec: (first * source.fps.den) / source.fps.num }
+        : { kind: 'file', path: options.audio.file };
+  const timecode = offsetTimecode(source.startTimecode, first, source.fps);
+  const args = [
+    ...(startSec > 0 ? ['-ss', startSec.toFixed(6)] : []),
+    '-i', source.path,
+    ...audioInputArgs(audio),
+    '-map', '0:v:0', ...audioMapArgs(audio, 1),
+    '-fps_mode', 'passthrough', '-frames:v', String(frames),
+    ...format.videoArgs,
+    ...(audio.kind === 'none' ? [] : [...format.audioArgs, '-t', durationSec.toFixed(6)]),
+    '-timecode', timecode,
+    '-y', output.partial,
+  ];
+  const meter = new ProgressMeter(frames);
+  const run = startFfmpeg(args, {
+    subject: source.path,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onFrames: (done) => options.onProgress?.(meter.update(Math.min(done, frames))),
+  });
+  try {
+    await run.done;
+  } catch (error) {
+    output.discard();
+    throw error;
+  }
+  output.commit();
+  options.onProgress?.(meter.update(frames));
+  return { file: out, frames, timecode };
+}
