@@ -1,0 +1,167 @@
+/**
+ * The face detector: MediaPipe face mesh (468 points) + iris (5 + 5 points) through
+ * @vladmandic/human on the tfjs wasm backend. One instance per thread; it keeps the
+ * mesh model's own box tracking between consecutive frames, so the box detector only
+ * runs when the face is lost or every `redetectEvery` frames.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DvpError } from '../../shared/errors.js';
+
+/** Points per detection: 468 mesh vertices then 5 left-iris and 5 right-iris points. */
+export const DETECTED_POINTS = 478;
+
+export interface Detection {
+  /** Image-pixel x, y and the detector's relative depth z (image-pixel scale), DETECTED_POINTS × 3. */
+  points: Float32Array;
+  /** Face box in image pixels [x, y, width, height]. */
+  box: [number, number, number, number];
+  /** Mesh model confidence in [0, 1]. */
+  score: number;
+  /** Box detector confidence in [0, 1]. */
+  boxScore: number;
+}
+
+export interface DetectorOptions {
+  /** Most faces reported per frame. */
+  maxFaces?: number;
+  /** Run the box detector at least this often even while the mesh keeps the face. */
+  redetectEvery?: number;
+}
+
+interface HumanFace {
+  mesh: number[][];
+  box: [number, number, number, number];
+  score: number;
+  boxScore: number;
+  size: [number, number];
+}
+
+interface HumanInstance {
+  config: Record<string, unknown>;
+  load(): Promise<void>;
+  detect(input: unknown, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;
+  tf: {
+    tensor(values: Uint8Array | Float32Array, shape: number[], dtype: string): { dispose(): void };
+    engine(): { startScope(): void; endScope(): void };
+    memory(): { numTensors: number };
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string, entry: string): string {
+  const resolved = require.resolve(name);
+  const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
+  const at = resolved.lastIndexOf(marker);
+  if (at < 0) throw new DvpError('BACKEND_UNAVAILABLE', `cannot locate the ${name} package (resolved ${resolved}; expected ${entry}).`);
+  return resolved.slice(0, at + marker.length);
+}
+
+let fileFetchInstalled = false;
+
+/** Node's fetch cannot read file:// URLs; tfjs loads model manifests and weights through fetch. */
+function installFileFetch(): void {
+  if (fileFetchInstalled) return;
+  fileFetchInstalled = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('file://')) return original(input, init);
+    const bytes = await readFile(fileURLToPath(url));
+    const type = url.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    return new Response(bytes, { status: 200, headers: { 'content-type': type } });
+  };
+}
+
+export class FaceDetector {
+  private frameCounter = 0;
+
+  private constructor(private readonly human: HumanInstance, private readonly options: Required<DetectorOptions>) {}
+
+  static async create(options: DetectorOptions = {}): Promise<FaceDetector> {
+    installFileFetch();
+    const humanDir = packageDir('@vladmandic/human', 'dist/human.node-wasm.js');
+    const wasmDir = packageDir('@tensorflow/tfjs-backend-wasm', 'dist');
+    const opts: Required<DetectorOptions> = { maxFaces: options.maxFaces ?? 3, redetectEvery: options.redetectEvery ?? 50 };
+    let module: { Human: new (config: Record<string, unknown>) => HumanInstance };
+    try {
+      module = require(path.join(humanDir, 'dist', 'human.node-wasm.js')) as typeof module;
+    } catch (error) {
+      throw new DvpError('BACKEND_UNAVAILABLE', `could not load the face detector (@vladmandic/human): ${(error as Error).message}`, { cause: error });
+    }
+    const config = {
+      backend: 'wasm',
+      wasmPath: `${path.join(wasmDir, 'dist')}${path.sep}`,
+      modelBasePath: `file://${path.join(humanDir, 'models')}/`,
+      debug: false,
+      async: false,
+      warmup: 'none',
+      // Frame similarity decides whether the mesh may reuse last frame's box; our frames
+      // are consecutive video frames, so always allow it (the mesh confidence guards it).
+      cacheSensitivity: 1e9,
+      filter: { enabled: false },
+      gesture: { enabled: false },
+      body: { enabled: false },
+      hand: { enabled: false },
+      object: { enabled: false },
+      segmentation: { enabled: false },
+      face: {
+        enabled: true,
+        detector: {
+          rotation: true,
+          maxDetected: opts.maxFaces,
+          skipFrames: opts.redetectEvery,
+          skipTime: 1e9,
+          minConfidence: 0.3,
+          iouThreshold: 0.1,
+          return: false,
+        },
+        mesh: { enabled: true },
+        iris: { enabled: true },
+        attention: { enabled: false },
+        emotion: { enabled: false },
+        description: { enabled: false },
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
+      },
+    };
+    const human = new module.Human(config);
+    const log = console.log;
+    try {
+      console.log = () => undefined; // the library prints its banner and backend notes
+      await human.load();
+    } catch (error) {
+      throw new DvpError('BACKEND_UNAVAILABLE', `could not load the face detector models: ${(error as Error).message}`, { cause: error });
+    } finally {
+      console.log = log;
+    }
+    return new FaceDetector(human, opts);
+  }
+
+  /** Detects faces in one RGB24 frame; the frames of one detector should be consecutive. */
+  async detect(rgb: Uint8Array, width: number, height: number): Promise<Detection[]> {
+    this.frameCounter++;
+    const input = this.human.tf.tensor(rgb, [1, height, width, 3], 'int32');
+    try {
+      const result = await this.human.detect(input);
+      if (result.error) throw new DvpError('INTERNAL', `the face detector failed: ${result.error}`);
+      return result.face
+        .filter((face) => face.mesh.length >= DETECTED_POINTS)
+        .map((face) => {
+          const points = new Float32Array(DETECTED_POINTS * 3);
+          for (let i = 0; i < DETECTED_POINTS; i++) {
+            const p = face.mesh[i]!;
+            points[3 * i] = p[0]!;
+            points[3 * i + 1] = p[1]!;
+            points[3 * i + 2] = p[2] ?? 0;
+          }
+          return { points, box: face.box, score: face.score, boxScore: face.boxScore };
+        });
+    } finally {
+      input.dispose();
+    }
+  }
+}
