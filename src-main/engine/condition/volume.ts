@@ -1,0 +1,102 @@
+import { DvpError } from '../../shared/errors.js';
+import { CHANNELS_PER_FRAME } from './frame-renderer.js';
+
+/** The paper's temporal window (§5): Nw = 11 frames, the current frame last. */
+export const DEFAULT_WINDOW_SIZE = 11;
+
+/**
+ * Draws one frame's nine channels: pixel p, channel c at out[offset + p·stride + c]
+ * (`ConditionRenderer.render` has this shape).
+ */
+export type FrameDrawer = (out: Float32Array, stride: number, offset: number) => void;
+
+/**
+ * The frames of the window that ends at `frame`, oldest first, current last. At the start
+ * of a clip (frame − o < firstFrame) the first frame is repeated, so every frame of a clip
+ * has a full window and the volume for frame 0 is frame 0 eleven times.
+ */
+export function windowFrames(frame: number, windowSize = DEFAULT_WINDOW_SIZE, firstFrame = 0): number[] {
+  checkWindowSize(windowSize);
+  const frames: number[] = [];
+  for (let o = windowSize - 1; o >= 0; o--) frames.push(Math.max(firstFrame, frame - o));
+  return frames;
+}
+
+/** Floats in one H×W×(9·Nw) volume. */
+export function volumeLength(width: number, height: number, windowSize = DEFAULT_WINDOW_SIZE): number {
+  return width * height * CHANNELS_PER_FRAME * windowSize;
+}
+
+/**
+ * Fills `out` (H×W×(9·Nw), channels-last) for a window of frames given oldest first:
+ * slot k holds channels 9k…9k+8. Each distinct frame is drawn once, straight into its slot;
+ * repeated frames (the clip start) are copied. For random access (training batches);
+ * sequential playback should use `SlidingVolume`.
+ */
+export function renderVolume(out: Float32Array, pixelCount: number, frames: readonly number[], draw: (frame: number, out: Float32Array, stride: number, offset: number) => void): void {
+  const windowSize = frames.length;
+  checkWindowSize(windowSize);
+  const stride = CHANNELS_PER_FRAME * windowSize;
+  if (out.length !== pixelCount * stride) {
+    throw new DvpError('INTERNAL', `A conditioning volume of ${pixelCount} pixels × ${stride} channels needs ${pixelCount * stride} floats, not ${out.length}.`);
+  }
+  for (let k = 0; k < windowSize; k++) {
+    const previous = k > 0 ? frames.lastIndexOf(frames[k]!, k - 1) : -1;
+    if (previous >= 0) copySlot(out, pixelCount, stride, previous, k);
+    else draw(frames[k]!, out, stride, CHANNELS_PER_FRAME * k);
+  }
+}
+
+/**
+ * The space-time volume of a sliding window over consecutive frames. Each frame is
+ * rendered once: pushing the next frame shifts the whole buffer by nine floats (one
+ * memmove: every pixel's slots move one step older, the oldest drops out) and draws the
+ * new frame into the newest slot. The first push after construction or `reset` fills
+ * every slot with that frame, as `windowFrames` defines for the start of a clip.
+ */
+export class SlidingVolume {
+  readonly data: Float32Array;
+  readonly stride: number;
+  private pushed = 0;
+
+  constructor(readonly width: number, readonly height: number, readonly windowSize = DEFAULT_WINDOW_SIZE) {
+    checkWindowSize(windowSize);
+    this.stride = CHANNELS_PER_FRAME * windowSize;
+    this.data = new Float32Array(volumeLength(width, height, windowSize));
+  }
+
+  /** Frames pushed since the last reset. */
+  get length(): number {
+    return this.pushed;
+  }
+
+  /** Forget the history: the next push starts a new window (after a seek or at a new clip). */
+  reset(): void {
+    this.pushed = 0;
+  }
+
+  push(draw: FrameDrawer): void {
+    const newest = CHANNELS_PER_FRAME * (this.windowSize - 1);
+    if (this.pushed > 0) this.data.copyWithin(0, CHANNELS_PER_FRAME);
+    draw(this.data, this.stride, newest);
+    if (this.pushed === 0) {
+      const pixelCount = this.width * this.height;
+      for (let k = 0; k < this.windowSize - 1; k++) copySlot(this.data, pixelCount, this.stride, this.windowSize - 1, k);
+    }
+    this.pushed++;
+  }
+}
+
+function copySlot(data: Float32Array, pixelCount: number, stride: number, from: number, to: number): void {
+  let source = CHANNELS_PER_FRAME * from;
+  let target = CHANNELS_PER_FRAME * to;
+  for (let p = 0; p < pixelCount; p++, source += stride, target += stride) {
+    for (let c = 0; c < CHANNELS_PER_FRAME; c++) data[target + c] = data[source + c]!;
+  }
+}
+
+function checkWindowSize(windowSize: number): void {
+  if (!Number.isInteger(windowSize) || windowSize < 1) {
+    throw new DvpError('INVALID_ARGUMENT', `The conditioning window must be a whole number of frames ≥ 1, not ${windowSize}.`);
+  }
+}
