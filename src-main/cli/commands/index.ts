@@ -1,9 +1,13 @@
 import type { CliCommand } from '../command.js';
+import { editsCommand } from './edits.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { keyCommand } from './key.js';
 import { newCommand } from './new.js';
+import { redoCommand } from './redo.js';
 import { relinkCommand } from './relink.js';
 import { transcodeCommand } from './transcode.js';
+import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, keyCommand, undoCommand, redoCommand, editsCommand];
