@@ -1,0 +1,147 @@
+/**
+ * Configuration of the rendering-to-video translation network (paper §6, Fig. 4) and its
+ * training, with the presets the CLI and the UI offer.
+ */
+import { DvpError } from '../../shared/errors.js';
+
+/** Conditioning channels per frame of the window: diffuse colour, correspondence, eye gaze (3 × RGB). */
+export const CHANNELS_PER_FRAME = 9;
+
+/** Encoder output channels of the paper's 8 modules; a smaller network takes the first `levels`. */
+export const PAPER_ENCODER_CHANNELS = [64, 128, 256, 512, 512, 512, 512, 512] as const;
+
+export interface NetworkConfig {
+  /** Square output (and conditioning) resolution in pixels; must be divisible by 2^levels. */
+  resolution: number;
+  /** Encoder (and decoder) modules: 8 in the paper. */
+  levels: number;
+  /** Scales every channel count of the paper (1 = paper). */
+  widthMultiplier: number;
+  /** Temporal window Nw (paper: 11); the input has 9·Nw channels. */
+  windowSize: number;
+  /** Dropout probability per decoder module, innermost first (paper: 0.5, 0.5, 0.5, 0, …). */
+  dropout: number[];
+  /** Two 3×3 refinement convolutions after every up-sampling step (paper: yes). */
+  refine: boolean;
+  /** Standard deviation of the normal weight initialisation (pix2pix: 0.02; the paper prints 0.2). */
+  initStd: number;
+  /** Strided layers of the PatchGAN discriminator (pix2pix 70×70: 3). */
+  discriminatorLayers: number;
+}
+
+export interface TrainingConfig {
+  batchSize: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  /** Weight of the L1 reproduction loss against the adversarial loss (paper: 100). */
+  lambdaL1: number;
+  /** Steps of a full run (paper: 31,000 at batch 16). */
+  steps: number;
+}
+
+export interface ModelConfig {
+  preset: string;
+  network: NetworkConfig;
+  training: TrainingConfig;
+}
+
+const PAPER_TRAINING: TrainingConfig = { batchSize: 16, learningRate: 2e-4, beta1: 0.5, beta2: 0.999, lambdaL1: 100, steps: 31_000 };
+
+export const PRESETS: Record<string, ModelConfig> = {
+  'paper-256': {
+    preset: 'paper-256',
+    network: { resolution: 256, levels: 8, widthMultiplier: 1, windowSize: 11, dropout: [0.5, 0.5, 0.5], refine: true, initStd: 0.02, discriminatorLayers: 3 },
+    training: PAPER_TRAINING,
+  },
+  'paper-512': {
+    preset: 'paper-512',
+    network: { resolution: 512, levels: 8, widthMultiplier: 1, windowSize: 11, dropout: [0.5, 0.5, 0.5], refine: true, initStd: 0.02, discriminatorLayers: 3 },
+    training: PAPER_TRAINING,
+  },
+  // CPU presets: the paper's architecture, narrower and shallower, trained with batch 1
+  // (per-frame normalisation, as pix2pix) and a higher learning rate so a preview model
+  // converges in minutes on one core.
+  'cpu-small': {
+    preset: 'cpu-small',
+    network: { resolution: 128, levels: 7, widthMultiplier: 0.25, windowSize: 11, dropout: [0.5], refine: true, initStd: 0.02, discriminatorLayers: 3 },
+    training: { batchSize: 1, learningRate: 5e-4, beta1: 0.5, beta2: 0.999, lambdaL1: 100, steps: 4000 },
+  },
+  'cpu-tiny': {
+    preset: 'cpu-tiny',
+    network: { resolution: 64, levels: 6, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2 },
+    training: { batchSize: 1, learningRate: 5e-4, beta1: 0.5, beta2: 0.999, lambdaL1: 100, steps: 1500 },
+  },
+};
+
+export function presetNames(): string[] {
+  return Object.keys(PRESETS);
+}
+
+export function presetConfig(name: string): ModelConfig {
+  const preset = PRESETS[name];
+  if (!preset) throw new DvpError('INVALID_ARGUMENT', `Unknown preset '${name}'; choose one of ${presetNames().join(', ')}.`);
+  return structuredClone(preset);
+}
+
+export function inputChannels(network: NetworkConfig): number {
+  return CHANNELS_PER_FRAME * network.windowSize;
+}
+
+/** Encoder output channels per module, outermost first. */
+export function encoderChannels(network: NetworkConfig): number[] {
+  const base: number[] = [];
+  for (let i = 0; i < network.levels; i++) base.push(PAPER_ENCODER_CHANNELS[Math.min(i, PAPER_ENCODER_CHANNELS.length - 1)]!);
+  return base.map((c) => Math.max(4, Math.round(c * network.widthMultiplier)));
+}
+
+/** Decoder output channels per module, innermost first; the last is the RGB image. */
+export function decoderChannels(network: NetworkConfig): number[] {
+  const enc = encoderChannels(network);
+  const out: number[] = [];
+  for (let i = 0; i < network.levels - 1; i++) out.push(enc[network.levels - 2 - i]!);
+  out.push(3);
+  return out;
+}
+
+/** Throws INVALID_ARGUMENT when the configuration cannot build a network. */
+export function validateConfig(config: ModelConfig): void {
+  const n = config.network;
+  const fail = (what: string): never => {
+    throw new DvpError('INVALID_ARGUMENT', `Invalid network configuration (${config.preset}): ${what}.`);
+  };
+  if (!Number.isInteger(n.levels) || n.levels < 2 || n.levels > 9) fail(`levels must be an integer from 2 to 9, got ${n.levels}`);
+  if (!Number.isInteger(n.resolution) || n.resolution % 2 ** n.levels !== 0) fail(`resolution ${n.resolution} must be divisible by 2^levels = ${2 ** n.levels}`);
+  if (!(n.widthMultiplier > 0)) fail('widthMultiplier must be positive');
+  if (!Number.isInteger(n.windowSize) || n.windowSize < 1) fail('windowSize must be a positive integer');
+  if (n.dropout.some((p) => !(p >= 0 && p < 1))) fail('dropout probabilities must lie in [0, 1)');
+  if (!(n.initStd > 0)) fail('initStd must be positive');
+  if (!Number.isInteger(n.discriminatorLayers) || n.discriminatorLayers < 1 || 2 ** (n.discriminatorLayers + 1) > n.resolution) fail('discriminatorLayers out of range');
+  const t = config.training;
+  if (!Number.isInteger(t.batchSize) || t.batchSize < 1) fail('batchSize must be a positive integer');
+  if (!(t.learningRate > 0)) fail('learningRate must be positive');
+  if (!Number.isInteger(t.steps) || t.steps < 1) fail('steps must be a positive integer');
+}
+
+/** Multiply–adds ×2 of one generator forward pass for one frame. */
+export function generatorFlops(network: NetworkConfig): number {
+  const enc = encoderChannels(network);
+  const dec = decoderChannels(network);
+  let flops = 0;
+  let size = network.resolution;
+  let cin = inputChannels(network);
+  for (const cout of enc) {
+    size /= 2;
+    flops += 2 * size * size * cin * cout * 16;
+    cin = cout;
+  }
+  for (let i = 0; i < dec.length; i++) {
+    const skip = i === 0 ? 0 : enc[network.levels - 1 - i]!;
+    const inC = cin + skip;
+    flops += 2 * size * size * inC * dec[i]! * 16; // transposed conv: every input pixel meets a 4×4 tap
+    size *= 2;
+    cin = dec[i]!;
+    if (network.refine) flops += 2 * 2 * size * size * cin * cin * 9;
+  }
+  return flops;
+}

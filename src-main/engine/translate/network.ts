@@ -1,0 +1,166 @@
+/**
+ * Generator T (U-Net with cascaded refinement, paper Fig. 4 / §6) and discriminator D
+ * (PatchGAN on the conditioning volume and the image), built from tfjs-core ops.
+ *
+ * Layout NHWC, images in [−1, 1].
+ * - Encoder module i: conv 4×4 stride 2 → BN (not on the first nor the innermost
+ *   module, whose 1×1 output has nothing to normalise over at batch 1, as in pix2pix)
+ *   → LeakyReLU 0.2.
+ * - Decoder module j (innermost first): [concat skip] → transposed conv 4×4 stride 2 →
+ *   BN → dropout → ReLU, then the two refinement steps of §6, conv 3×3 stride 1 → ReLU.
+ *   The last module has no BN and no ReLU after its transposed conv, and its second
+ *   refinement conv feeds the tanh instead of a ReLU.
+ * - Normalisation uses the batch's statistics in training and each frame's own
+ *   statistics at inference (pix2pix test mode without dropout): deterministic output
+ *   that does not depend on which frames share a batch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { decoderChannels, encoderChannels, inputChannels, type NetworkConfig } from './config.js';
+import { ParamSet } from './params.js';
+
+export interface ForwardOptions {
+  training: boolean;
+  /** Seed for this step's dropout masks (deterministic training and resume). */
+  dropoutSeed?: number;
+}
+
+const BN_EPSILON = 1e-5;
+
+function normal(shape: number[], std: number): tf.Tensor {
+  return tf.randomNormal(shape, 0, std, 'float32');
+}
+
+function addConv(params: ParamSet, name: string, shape: number[], std: number, bias: boolean): void {
+  params.add(`${name}/w`, normal(shape, std));
+  if (bias) params.add(`${name}/b`, tf.zeros([shape[3]!]));
+}
+
+function addNorm(params: ParamSet, name: string, channels: number, std: number): void {
+  params.add(`${name}/gamma`, tf.tidy(() => tf.add(normal([channels], std), 1)));
+  params.add(`${name}/beta`, tf.zeros([channels]));
+}
+
+function batchNorm(params: ParamSet, name: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  const axes = training ? [0, 1, 2] : [1, 2];
+  const mean = tf.mean(x, axes, true);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), axes, true);
+  const normalised = tf.mul(centred, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+  return tf.add(tf.mul(normalised, params.get(`${name}/gamma`)), params.get(`${name}/beta`)) as tf.Tensor4D;
+}
+
+function withBias(params: ParamSet, name: string, x: tf.Tensor4D): tf.Tensor4D {
+  return params.has(`${name}/b`) ? (tf.add(x, params.get(`${name}/b`)) as tf.Tensor4D) : x;
+}
+
+function dropout(x: tf.Tensor4D, rate: number, seed: number): tf.Tensor4D {
+  const keep = tf.step(tf.sub(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate));
+  return tf.mul(x, tf.div(keep, 1 - rate)) as tf.Tensor4D;
+}
+
+export class Generator {
+  readonly params = new ParamSet('generator');
+  private readonly enc: number[];
+  private readonly dec: number[];
+
+  constructor(readonly config: NetworkConfig) {
+    this.enc = encoderChannels(config);
+    this.dec = decoderChannels(config);
+    const std = config.initStd;
+    const levels = config.levels;
+    let cin = inputChannels(config);
+    for (let i = 0; i < levels; i++) {
+      const norm = this.encoderNorm(i);
+      addConv(this.params, `enc${i}`, [4, 4, cin, this.enc[i]!], std, !norm);
+      if (norm) addNorm(this.params, `enc${i}/bn`, this.enc[i]!, std);
+      cin = this.enc[i]!;
+    }
+    for (let j = 0; j < levels; j++) {
+      const inC = cin + (j === 0 ? 0 : this.enc[levels - 1 - j]!);
+      const out = this.dec[j]!;
+      const last = j === levels - 1;
+      // conv2dTranspose filters are [h, w, out, in].
+      addConv(this.params, `dec${j}`, [4, 4, out, inC], std, false);
+      if (last) this.params.add(`dec${j}/b`, tf.zeros([out]));
+      else addNorm(this.params, `dec${j}/bn`, out, std);
+      if (config.refine) {
+        addConv(this.params, `dec${j}/refine1`, [3, 3, out, out], std, true);
+        addConv(this.params, `dec${j}/refine2`, [3, 3, out, out], std, true);
+      }
+      cin = out;
+    }
+  }
+
+  private encoderNorm(i: number): boolean {
+    return i > 0 && i < this.config.levels - 1;
+  }
+
+  /** x: [B, H, W, 9·Nw] in [−1, 1] → [B, H, W, 3] in [−1, 1]. */
+  apply(x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
+    const { levels } = this.config;
+    const p = this.params;
+    const skips: tf.Tensor4D[] = [];
+    let h = x;
+    for (let i = 0; i < levels; i++) {
+      h = tf.conv2d(h, p.get(`enc${i}/w`) as tf.Tensor4D, 2, 'same');
+      h = this.encoderNorm(i) ? batchNorm(p, `enc${i}/bn`, h, options.training) : withBias(p, `enc${i}`, h);
+      h = tf.leakyRelu(h, 0.2);
+      skips.push(h);
+    }
+    for (let j = 0; j < levels; j++) {
+      if (j > 0) h = tf.concat([h, skips[levels - 1 - j]!], 3);
+      const last = j === levels - 1;
+      const [b, height, width] = h.shape;
+      h = tf.conv2dTranspose(h, p.get(`dec${j}/w`) as tf.Tensor4D, [b, height * 2, width * 2, this.dec[j]!], 2, 'same');
+      if (last) {
+        h = withBias(p, `dec${j}`, h);
+      } else {
+        h = batchNorm(p, `dec${j}/bn`, h, options.training);
+        const rate = this.config.dropout[j] ?? 0;
+        if (options.training && rate > 0) h = dropout(h, rate, (options.dropoutSeed ?? 0) * 31 + j);
+        h = tf.relu(h);
+      }
+      if (this.config.refine) {
+        h = tf.relu(withBias(p, `dec${j}/refine1`, tf.conv2d(h, p.get(`dec${j}/refine1/w`) as tf.Tensor4D, 1, 'same')));
+        h = withBias(p, `dec${j}/refine2`, tf.conv2d(h, p.get(`dec${j}/refine2/w`) as tf.Tensor4D, 1, 'same'));
+        if (!last) h = tf.relu(h);
+      }
+    }
+    return tf.tanh(h);
+  }
+}
+
+/**
+ * PatchGAN (pix2pix): conv 4×4 stride 2 (64, 128, 256…, no BN on the first) → a stride-1
+ * conv (×2 channels) → a stride-1 conv to one logit per patch. Input: concat(X, image).
+ */
+export class Discriminator {
+  readonly params = new ParamSet('discriminator');
+  private readonly layers: { stride: number; norm: boolean; out: number }[] = [];
+
+  constructor(readonly config: NetworkConfig) {
+    const std = config.initStd;
+    const width = (c: number): number => Math.max(4, Math.round(c * config.widthMultiplier));
+    for (let i = 0; i < config.discriminatorLayers; i++) this.layers.push({ stride: 2, norm: i > 0, out: width(64 * 2 ** Math.min(i, 3)) });
+    this.layers.push({ stride: 1, norm: true, out: width(64 * 2 ** Math.min(config.discriminatorLayers, 3)) });
+    this.layers.push({ stride: 1, norm: false, out: 1 });
+    let cin = inputChannels(config) + 3;
+    this.layers.forEach((layer, i) => {
+      addConv(this.params, `d${i}`, [4, 4, cin, layer.out], std, !layer.norm);
+      if (layer.norm) addNorm(this.params, `d${i}/bn`, layer.out, std);
+      cin = layer.out;
+    });
+  }
+
+  /** Patch logits [B, h, w, 1] for conditioning x and image y. */
+  apply(x: tf.Tensor4D, y: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
+    let h = tf.concat([x, y], 3);
+    const p = this.params;
+    this.layers.forEach((layer, i) => {
+      h = tf.conv2d(h, p.get(`d${i}/w`) as tf.Tensor4D, layer.stride, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+      h = layer.norm ? batchNorm(p, `d${i}/bn`, h, options.training) : withBias(p, `d${i}`, h);
+      if (i < this.layers.length - 1) h = tf.leakyRelu(h, 0.2);
+    });
+    return h;
+  }
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '../../src-main/engine/translate/backend.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case { batch: number; height: number; width: number; inC: number; outC: number; fh: number; fw: number; stride: number; pad: Pad }
+
+/** A small deterministic generator, so a failure names a reproducible case. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomCases(count: number, seed: number): Case[] {
+  const r = rng(seed);
+  const pick = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const cases: Case[] = [];
+  while (cases.length < count) {
+    const i = cases.length;
+    const fh = pick(1, 5);
+    const fw = pick(1, 5);
+    const height = pick(3, 13); // odd and even sizes
+    const width = pick(3, 13);
+    const pads: Pad[] = ['same', 'valid', [[0, 0], [pick(0, 2), pick(0, 2)], [pick(0, 2), pick(0, 2)], [0, 0]]];
+    const pad = pads[i % 3]!;
+    if (pad === 'valid' && (height < fh || width < fw)) continue;
+    cases.push({ batch: pick(1, 3), height, width, inC: pick(1, 6), outC: pick(1, 7), fh, fw, stride: 1 + (i % 2), pad });
+  }
+  return cases;
+}
+
+function values(n: number, r: () => number): Float32Array {
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+/** Runs one kernel on a backend and returns its output values and shape. */
+function runOn(backend: string, kernel: string, inputs: Record<string, { data: Float32Array; shape: number[] }>, attrs: object): { data: Float32Array; shape: number[] } {
+  tf.setBackend(backend);
+  return tf.tidy(() => {
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const [name, input] of Object.entries(inputs)) tensors[name] = tf.tensor(input.data, input.shape);
+    const out = tf.engine().runKernel(kernel, tensors, attrs as never) as tf.Tensor;
+    return { data: out.dataSync() as Float32Array, shape: out.shape };
+  });
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+function outputShape(c: Case): number[] {
+  tf.setBackend('cpu');
+  return tf.tidy(() => tf.conv2d(tf.zeros([c.batch, c.height, c.width, c.inC]) as tf.Tensor4D, tf.zeros([c.fh, c.fw, c.inC, c.outC]) as tf.Tensor4D, c.stride, c.pad).shape);
+}
+
+before(async () => {
+  await selectBackend('wasm');
+});
+
+const cases = randomCases(36, 20180814);
+
+test('wasm Conv2DBackpropFilter matches the cpu reference kernel on random shapes', () => {
+  const r = rng(7);
+  for (const c of cases) {
+    const dyShape = outputShape(c);
+    const x = { data: values(c.batch * c.height * c.width * c.inC, r), shape: [c.batch, c.height, c.width, c.inC] };
+    const dy = { data: values(dyShape.reduce((a, b) => a * b, 1), r), shape: dyShape };
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.fh, c.fw, c.inC, c.outC] };
+    const expected = runOn('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    const actual = runOn('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    assert.deepEqual(actual.shape, expected.shape, JSON.stringify(c));
+    assert.ok(maxAbsDiff(actual.data, expected.data) < 1e-4, `filter gradient differs for ${JSON.stringify(c)}`);
+  }
+});
+
+test('wasm Conv2DBackpropInput matches the cpu reference kernel on random shapes', () => {
+  const r = rng(11);
+  for (const c of cases) {
+    const dyShape = outputShape(c);
+    const dy = { data: values(dyShape.reduce((a, b) => a * b, 1), r), shape: dyShape };
+    const filter = { data: values(c.fh * c.fw * c.inC * c.outC, r), shape: [c.fh, c.fw, c.inC, c.outC] };
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.batch, c.height, c.width, c.inC] };
+    const expected = runOn('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const actual = runOn('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    assert.deepEqual(actual.shape, expected.shape, JSON.stringify(c));
+    assert.ok(maxAbsDiff(actual.data, expected.data) < 1e-4, `input gradient differs for ${JSON.stringify(c)}`);
+  }
+});
+
+test('transposed convolution and its gradients (the decoder path) agree with cpu', () => {
+  const r = rng(3);
+  const x = values(2 * 5 * 7 * 6, r);
+  const w = values(4 * 4 * 3 * 6, r);
+  const run = (backend: string): Float32Array[] => {
+    tf.setBackend(backend);
+    return tf.tidy(() => {
+      const xt = tf.tensor4d(x, [2, 5, 7, 6]);
+      const wt = tf.tensor4d(w, [4, 4, 3, 6]);
+      const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 10, 14, 3], 2, 'same')));
+      const out = tf.conv2dTranspose(xt, wt, [2, 10, 14, 3], 2, 'same');
+      const [gx, gw] = tf.grads(loss)([xt, wt]);
+      return [out.dataSync() as Float32Array, gx!.dataSync() as Float32Array, gw!.dataSync() as Float32Array];
+    });
+  };
+  const expected = run('cpu');
+  const actual = run('wasm');
+  for (let i = 0; i < expected.length; i++) assert.ok(maxAbsDiff(actual[i]!, expected[i]!) < 1e-3, `output ${i} differs`);
+});
+
+test('the kernels free every intermediate buffer', () => {
+  tf.setBackend('wasm');
+  const x = tf.randomNormal([1, 9, 9, 4]) as tf.Tensor4D;
+  const w = tf.randomNormal([4, 4, 4, 5]) as tf.Tensor4D;
+  const grad = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
+  tf.dispose(grad([x, w]));
+  const before = tf.memory().numBytes;
+  const backendBuffers = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+  for (let i = 0; i < 3; i++) tf.dispose(grad([x, w]));
+  assert.equal(tf.memory().numBytes, before);
+  assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), backendBuffers);
+  tf.dispose([x, w]);
+});
