@@ -1,0 +1,73 @@
+import path from 'node:path';
+import type { EventName, PayloadOf } from '../../api/events.js';
+import type { ProjectInfo } from '../../api/schemas.js';
+import { schemaVersion } from '../../engine/project/migrate.js';
+import { Project } from '../../engine/project/project.js';
+import { FrameCache } from './frame-cache.js';
+
+/** A failure with an API-level code the engine's DvpErrorCode set does not have. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+/** What the engine holds between requests: the open project and the decoded-frame cache. */
+export class EngineContext {
+  private current: Project | null = null;
+  readonly frames = new FrameCache();
+
+  constructor(private readonly emitEvent: <E extends EventName>(event: E, payload: PayloadOf<E>) => void) {}
+
+  get project(): Project | null {
+    return this.current;
+  }
+
+  requireProject(): Project {
+    if (!this.current) throw new ApiFailure('NO_PROJECT', 'No project is open; open or create a project first.');
+    return this.current;
+  }
+
+  requireWritableProject(): Project {
+    const project = this.requireProject();
+    if (project.readonly) throw new ApiFailure('PROJECT_READONLY', `${project.file}: the project is open read-only; reopen it for writing to change it.`);
+    return project;
+  }
+
+  /** Replaces the open project (closing the previous one first) and tells every UI. */
+  setProject(project: Project | null): void {
+    if (this.current && this.current !== project) this.current.close();
+    this.current = project;
+    this.frames.clear();
+    this.projectChanged();
+  }
+
+  projectChanged(): void {
+    this.emit('project.changed', this.current ? projectInfo(this.current) : null);
+  }
+
+  emit<E extends EventName>(event: E, payload: PayloadOf<E>): void {
+    this.emitEvent(event, payload);
+  }
+
+  close(): void {
+    this.current?.close();
+    this.current = null;
+  }
+}
+
+export function projectInfo(project: Project): ProjectInfo {
+  const clipCount = (project.db.prepare('SELECT COUNT(*) AS n FROM clips').get() as { n: number }).n;
+  return {
+    file: project.file,
+    name: path.basename(project.file, path.extname(project.file)),
+    schemaVersion: schemaVersion(project.db),
+    createdAt: project.meta('created_at') ?? null,
+    clipCount,
+    readonly: project.readonly,
+  };
+}

@@ -1,0 +1,34 @@
+import type { JobKind, JobParams, JobResult } from '../../api/job-kinds.js';
+import type { Progress } from '../../shared/cancel.js';
+import type { EngineContext } from './engine-context.js';
+import { runTranscode } from './jobs/transcode.js';
+
+export interface JobContext {
+  engine: EngineContext;
+  /**
+   * Aborted when the user cancels the job or DVP Studio quits (`signal.reason` says which).
+   * A job stops at its next safe point: it finishes the write it is in (a checkpoint lands
+   * whole), then throws the CANCELLED DvpError.
+   */
+  signal: AbortSignal;
+  progress(progress: Progress): void;
+}
+
+export type JobRunner<P = unknown, R = unknown> = (params: P, context: JobContext) => Promise<R>;
+
+/** One runner per declared job kind (`src-main/api/job-kinds.ts`); the compiler checks the pairing. */
+const runners: { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> } = {
+  transcode: runTranscode,
+};
+
+const registered = new Map<string, JobRunner>();
+
+/** Pairs a kind added with `registerJobKind` with its runner (for builds and tests that add kinds). */
+export function registerJobRunner(kind: string, runner: JobRunner): void {
+  if (Object.hasOwn(runners, kind) || registered.has(kind)) throw new Error(`A runner for '${kind}' is already registered.`);
+  registered.set(kind, runner);
+}
+
+export function jobRunner(kind: string): JobRunner | undefined {
+  return Object.hasOwn(runners, kind) ? (runners[kind as JobKind] as JobRunner) : registered.get(kind);
+}
