@@ -1,4 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
+import type { ControlName } from '../face/controls.js';
 import type { ExpressionRig } from './expression-rig.js';
 import { EYELID_INDEX, GAZE_INDEX, POSE_INDEX, type EditFrame } from './parameters.js';
 
@@ -15,15 +16,17 @@ export type ControlTarget =
   | { kind: 'pose'; index: number }
   /** Both eyes move together, so vergence is kept. */
   | { kind: 'gaze'; axis: 'yaw' | 'pitch' }
-  | { kind: 'eyelid'; index: number }
+  /** The mean closure of the listed eyelids, times `sign` (eyeWide opens both: −closure). */
+  | { kind: 'eyelid'; indices: readonly number[]; sign: 1 | -1 }
   /** A direction in the expression space, supplied by the face model's rig. */
   | { kind: 'expression' };
 
 export interface ControlDef {
-  name: string;
+  /** The face model's control name (face/controls.ts), so tracked ranges and lanes line up. */
+  name: ControlName;
   label: string;
   group: ControlGroup;
-  unit: 'deg' | 'mm' | 'control' | 'closure';
+  unit: 'deg' | 'mm' | '% IOD' | 'closure';
   /** Multiplies a lane value to get parameter units. */
   scale: number;
   target: ControlTarget;
@@ -32,27 +35,34 @@ export interface ControlDef {
 const DEG = Math.PI / 180;
 
 export const CONTROLS: readonly ControlDef[] = [
-  { name: 'head.yaw', label: 'Head yaw', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.yaw } },
-  { name: 'head.pitch', label: 'Head pitch', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.pitch } },
-  { name: 'head.roll', label: 'Head roll', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.roll } },
-  { name: 'head.x', label: 'Head x', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.x } },
-  { name: 'head.y', label: 'Head y', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.y } },
-  { name: 'head.z', label: 'Head z', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.z } },
-  { name: 'jaw.open', label: 'Jaw open', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'smile.left', label: 'Smile L', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'smile.right', label: 'Smile R', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'pucker', label: 'Pucker', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'mouth.stretch', label: 'Mouth stretch', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'brow.raise', label: 'Brow raise', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'brow.furrow', label: 'Brow furrow', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'eye.wide', label: 'Eye wide', group: 'expression', unit: 'control', scale: 1, target: { kind: 'expression' } },
-  { name: 'gaze.yaw', label: 'Gaze yaw', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'yaw' } },
-  { name: 'gaze.pitch', label: 'Gaze pitch', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'pitch' } },
-  { name: 'blink.left', label: 'Blink L', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', index: EYELID_INDEX.left } },
-  { name: 'blink.right', label: 'Blink R', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', index: EYELID_INDEX.right } },
+  { name: 'headYaw', label: 'Head yaw', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.yaw } },
+  { name: 'headPitch', label: 'Head pitch', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.pitch } },
+  { name: 'headRoll', label: 'Head roll', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.roll } },
+  { name: 'headX', label: 'Head X', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.x } },
+  { name: 'headY', label: 'Head Y', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.y } },
+  { name: 'headZ', label: 'Head Z', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.z } },
+  { name: 'jawOpen', label: 'Jaw open', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'smileLeft', label: 'Smile L', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'smileRight', label: 'Smile R', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'pucker', label: 'Pucker', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'mouthStretch', label: 'Mouth stretch', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'browRaise', label: 'Brow raise', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'browFurrow', label: 'Brow furrow', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'gazeYaw', label: 'Gaze yaw', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'yaw' } },
+  { name: 'gazePitch', label: 'Gaze pitch', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'pitch' } },
+  { name: 'blinkLeft', label: 'Blink L', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.left], sign: 1 } },
+  { name: 'blinkRight', label: 'Blink R', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.right], sign: 1 } },
+  {
+    name: 'eyeWide',
+    label: 'Eye wide',
+    group: 'eyes',
+    unit: 'closure',
+    scale: 1,
+    target: { kind: 'eyelid', indices: [EYELID_INDEX.left, EYELID_INDEX.right], sign: -1 },
+  },
 ];
 
-const BY_NAME = new Map(CONTROLS.map((c) => [c.name, c]));
+const BY_NAME = new Map<string, ControlDef>(CONTROLS.map((c) => [c.name, c]));
 
 export const EXPRESSION_CONTROL_NAMES: readonly string[] = CONTROLS.filter((c) => c.target.kind === 'expression').map((c) => c.name);
 
@@ -86,10 +96,13 @@ export function measureControl(control: ControlDef, frame: EditFrame, rig: Expre
       const [left, right] = target.axis === 'yaw' ? [GAZE_INDEX.leftYaw, GAZE_INDEX.rightYaw] : [GAZE_INDEX.leftPitch, GAZE_INDEX.rightPitch];
       return ((frame.gaze[left] ?? 0) + (frame.gaze[right] ?? 0)) / 2;
     }
-    case 'eyelid':
-      return frame.eyelids[target.index] ?? 0;
+    case 'eyelid': {
+      let sum = 0;
+      for (const index of target.indices) sum += frame.eyelids[index] ?? 0;
+      return (target.sign * sum) / target.indices.length;
+    }
     case 'expression':
-      return requireRig(control, rig).read(control.name, frame.expression);
+      return requireRig(control, rig).read(control.name, frame);
   }
 }
 
@@ -107,10 +120,10 @@ export function offsetControl(control: ControlDef, frame: EditFrame, delta: numb
       return;
     }
     case 'eyelid':
-      frame.eyelids[target.index] = (frame.eyelids[target.index] ?? 0) + delta;
+      for (const index of target.indices) frame.eyelids[index] = (frame.eyelids[index] ?? 0) + target.sign * delta;
       return;
     case 'expression':
-      requireRig(control, rig).add(control.name, frame.expression, delta);
+      requireRig(control, rig).add(control.name, frame, delta);
       return;
   }
 }

@@ -1,5 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
-import { EXPRESSION_DIMS } from './parameters.js';
+import { EXPRESSION_DIMS, type EditFrame } from './parameters.js';
 
 /**
  * How named expression controls (jaw open, smile L, …) and the mouth region live in the
@@ -7,10 +7,10 @@ import { EXPRESSION_DIMS } from './parameters.js';
  * only needs these three operations.
  */
 export interface ExpressionRig {
-  /** The control's value for an expression vector. */
-  read(control: string, expression: Float64Array): number;
-  /** Raises the control by `delta` in place, so that `read` rises by exactly `delta`. */
-  add(control: string, expression: Float64Array, delta: number): void;
+  /** The control's value for a frame (a measurement of the face shape, which eyelids also move). */
+  read(control: string, frame: EditFrame): number;
+  /** Raises the control by `delta` in place, moving only the expression coefficients, so `read` rises by `delta`. */
+  add(control: string, frame: EditFrame, delta: number): void;
   /** Writes into `out` the part of `delta` that moves the mouth region (dubbing transfers only that). */
   mouthPart(delta: Float64Array, out: Float64Array): void;
 }
@@ -52,12 +52,12 @@ export function linearRig(controls: Readonly<Record<string, LinearControl>>, mou
   };
 
   return {
-    read(name, expression) {
-      return dot(lookup(name).readout, expression);
+    read(name, frame) {
+      return dot(lookup(name).readout, frame.expression);
     },
-    add(name, expression, delta) {
+    add(name, frame, delta) {
       const { direction } = lookup(name);
-      for (let i = 0; i < EXPRESSION_DIMS; i++) expression[i] = (expression[i] ?? 0) + delta * (direction[i] ?? 0);
+      for (let i = 0; i < EXPRESSION_DIMS; i++) frame.expression[i] = (frame.expression[i] ?? 0) + delta * (direction[i] ?? 0);
     },
     mouthPart(delta, out) {
       for (let row = 0; row < EXPRESSION_DIMS; row++) {

@@ -17,19 +17,19 @@ const DEG_PER_RAD = 180 / Math.PI;
 
 function channels(rig: ExpressionRig | undefined): Channel[] {
   const list: Channel[] = [
-    ...(['yaw', 'pitch', 'roll'] as const).map((axis, i) => ({ name: `head.${axis}`, read: (f: EditFrame) => (f.pose[i] as number) * DEG_PER_RAD })),
-    ...(['x', 'y', 'z'] as const).map((axis, i) => ({ name: `head.${axis}`, read: (f: EditFrame) => f.pose[3 + i] as number })),
-    ...(['left.yaw', 'left.pitch', 'right.yaw', 'right.pitch'] as const).map((eye, i) => ({
-      name: `gaze.${eye}`,
+    ...(['Yaw', 'Pitch', 'Roll'] as const).map((axis, i) => ({ name: `head${axis}`, read: (f: EditFrame) => (f.pose[i] as number) * DEG_PER_RAD })),
+    ...(['X', 'Y', 'Z'] as const).map((axis, i) => ({ name: `head${axis}`, read: (f: EditFrame) => f.pose[3 + i] as number })),
+    ...(['LeftYaw', 'LeftPitch', 'RightYaw', 'RightPitch'] as const).map((eye, i) => ({
+      name: `gaze${eye}`,
       read: (f: EditFrame) => (f.gaze[i] as number) * DEG_PER_RAD,
     })),
-    { name: 'blink.left', read: (f) => f.eyelids[0] as number },
-    { name: 'blink.right', read: (f) => f.eyelids[1] as number },
+    { name: 'blinkLeft', read: (f) => f.eyelids[0] as number },
+    { name: 'blinkRight', read: (f) => f.eyelids[1] as number },
   ];
-  for (let i = 0; i < EXPRESSION_DIMS; i++) list.push({ name: `expression.${i}`, read: (f) => f.expression[i] as number });
+  for (let i = 0; i < EXPRESSION_DIMS; i++) list.push({ name: `expression${i}`, read: (f) => f.expression[i] as number });
   if (rig) {
     for (const control of CONTROLS) {
-      if (control.target.kind === 'expression') list.push({ name: control.name, read: (f) => rig.read(control.name, f.expression) });
+      if (control.target.kind === 'expression') list.push({ name: control.name, read: (f) => rig.read(control.name, f) });
     }
   }
   return list;
