@@ -1,3 +1,4 @@
+import { DvpError } from '../../shared/errors.js';
 import { listClips, resolveClipMedia } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { positional, type CliCommand } from '../command.js';
@@ -22,7 +23,9 @@ export const relinkCommand: CliCommand = {
           context.stdout(`clip ${clip.id}: ${(error as Error).message}`);
         }
       }
-      if (missing > 0) process.exitCode = 1;
+      if (missing > 0) {
+        throw new DvpError('FILE_NOT_FOUND', `${file}: ${missing} clip(s) could not be found; pass the folder that holds them with --search.`, { file });
+      }
     } finally {
       project.close();
     }

@@ -10,11 +10,15 @@ export type AudioSource =
       startSec?: number;
     };
 
-/** Input arguments that open the audio file at its offset. */
-export function audioInputArgs(audio: AudioSource): string[] {
+/**
+ * Input arguments that open the audio file at its offset. `durationSec` limits the audio
+ * input itself, so the video stream is never cut by an output-wide duration.
+ */
+export function audioInputArgs(audio: AudioSource, durationSec?: number): string[] {
   if (audio.kind === 'none') return [];
   const args: string[] = [];
   if (audio.startSec && audio.startSec > 0) args.push('-ss', audio.startSec.toFixed(6));
+  if (durationSec !== undefined) args.push('-t', durationSec.toFixed(6));
   args.push('-i', audio.path);
   return args;
 }

@@ -59,13 +59,14 @@ function plan(file: string, info: VideoInfo, options: FrameReadOptions): ReadPla
     width = crop.width;
     height = crop.height;
   }
+  let resize = 'iw:ih:flags=bicubic';
   if (options.size && (options.size.width !== width || options.size.height !== height)) {
     const shrinking = options.size.width < width && options.size.height < height;
-    filters.push(`scale=${options.size.width}:${options.size.height}:flags=${shrinking ? 'area' : 'bicubic'}+accurate_rnd+full_chroma_int`);
+    resize = `${options.size.width}:${options.size.height}:flags=${shrinking ? 'area' : 'bicubic'}`;
     width = options.size.width;
     height = options.size.height;
   }
-  filters.push('format=rgb24');
+  filters.push(`scale=${resize}+accurate_rnd+full_chroma_int:${colourConversion(info)}`, 'format=rgb24');
 
   const args: string[] = [];
   if (start > 0) {
@@ -77,6 +78,16 @@ function plan(file: string, info: VideoInfo, options: FrameReadOptions): ReadPla
   args.push('-i', file, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', filters.join(','));
   args.push('-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   return { start, count, width, height, args };
+}
+
+/**
+ * ffmpeg 5.1's scaler ignores the stream's colour tags and assumes Rec. 601 limited
+ * range; name the source's matrix and range so RGB comes out right for HD material.
+ */
+function colourConversion(info: VideoInfo): string {
+  const matrix = info.colorSpace === 'bt709' ? 'bt709' : info.colorSpace?.startsWith('bt2020') ? 'bt2020' : 'bt601';
+  const full = info.colorRange === 'pc' || info.pixFmt.startsWith('yuvj');
+  return `in_color_matrix=${matrix}:in_range=${full ? 'full' : 'limited'}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { DvpError } from '../../shared/errors.js';
 import { audioInputArgs, audioMapArgs, type AudioSource } from './audio-source.js';
 import { startFfmpeg, type FfmpegRun } from './ffmpeg-process.js';
-import { OUTPUT_FORMATS, REC709_TAGS, type OutputFormatId } from './output-formats.js';
+import { OUTPUT_FORMATS, rec709TagArgs, type OutputFormatId } from './output-formats.js';
 import { OutputFile } from './output-file.js';
 import { formatRational, type Rational } from './rational.js';
 
@@ -45,7 +45,7 @@ export class FrameWriter {
       ...audioInputArgs(audio),
       '-map', '0:v:0', ...audioMapArgs(audio, 1),
       '-vf', `scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=${format.pixFmt}`,
-      ...format.videoArgs, ...REC709_TAGS,
+      ...format.videoArgs, ...rec709TagArgs(options.format),
       ...(audio.kind === 'none' ? [] : [...format.audioArgs, '-shortest']),
       ...(options.timecode ? ['-timecode', options.timecode] : []),
       '-y', output.partial,

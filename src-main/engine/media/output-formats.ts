@@ -54,5 +54,12 @@ export function isOutputFormatId(value: string): value is OutputFormatId {
   return Object.hasOwn(OUTPUT_FORMATS, value);
 }
 
-/** Tags for frames we generate from RGB: Rec. 709, limited range. */
-export const REC709_TAGS: readonly string[] = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv'];
+/**
+ * Rec. 709 colour tags. ffmpeg 5.1's mov muxer drops them for ProRes, so ProRes also
+ * gets them written into its frame headers by the prores_metadata bitstream filter.
+ */
+export function rec709TagArgs(format: OutputFormatId): string[] {
+  const tags = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv'];
+  if (format === 'h264') return tags;
+  return ['-bsf:v', 'prores_metadata=color_primaries=bt709:color_trc=bt709:colorspace=bt709', ...tags];
+}

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DvpError, fromFsError } from '../../shared/errors.js';
 import { ffmpegBinaries } from './ffmpeg-binary.js';
 import { parseRational, type Rational } from './rational.js';
@@ -25,6 +25,10 @@ export interface VideoInfo {
   startTimecode: string | null;
   codec: string;
   pixFmt: string;
+  /** ffprobe's color_space tag (bt709, smpte170m, …) or null when untagged. */
+  colorSpace: string | null;
+  /** 'pc' = full range, 'tv' = limited, null when untagged. */
+  colorRange: string | null;
   audio: AudioStreamInfo[];
 }
 
@@ -35,6 +39,8 @@ interface FfprobeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_space?: string;
+  color_range?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
   nb_frames?: string;
@@ -93,7 +99,7 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   const result = options.signal ? await runProcess(ffprobe, args, { signal: options.signal }) : await runProcess(ffprobe, args);
   if (result.code !== 0) {
     const reason = stderrTail(result.stderr);
-    if (/moov atom not found|partial file|Truncat/i.test(reason)) {
+    if (/moov atom not found|partial file|Truncat/i.test(reason) && hasIsoMediaHeader(file)) {
       throw new DvpError('CORRUPT_VIDEO', `${file}: the video is truncated or damaged (${reason}).`, { file });
     }
     throw new DvpError('NOT_A_VIDEO', `${file}: not a readable video file (${reason || `ffprobe exited with ${result.code}`}).`, { file });
@@ -130,8 +136,26 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     startTimecode: findTimecode(parsed, streams),
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt ?? 'unknown',
+    colorSpace: known(video.color_space),
+    colorRange: known(video.color_range),
     audio: toAudioInfo(streams),
   };
+}
+
+function known(tag: string | undefined): string | null {
+  return tag === undefined || tag === 'unknown' || tag === 'unspecified' ? null : tag;
+}
+
+/** True when the file starts like an MP4/MOV (an `ftyp` box), i.e. it is a video that lost its end. */
+function hasIsoMediaHeader(file: string): boolean {
+  const header = Buffer.alloc(12);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.toString('latin1', 4, 8) === 'ftyp';
 }
 
 function findTimecode(parsed: FfprobeOutput, streams: FfprobeStream[]): string | null {

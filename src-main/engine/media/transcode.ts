@@ -3,7 +3,7 @@ import type { ProgressListener } from '../../shared/cancel.js';
 import { ProgressMeter } from '../../shared/cancel.js';
 import { audioInputArgs, audioMapArgs, type AudioSource } from './audio-source.js';
 import { startFfmpeg } from './ffmpeg-process.js';
-import { OUTPUT_FORMATS, type OutputFormatId } from './output-formats.js';
+import { OUTPUT_FORMATS, rec709TagArgs, type OutputFormatId } from './output-formats.js';
 import { OutputFile } from './output-file.js';
 import type { VideoInfo } from './probe.js';
 import { offsetTimecode } from './timecode.js';
@@ -37,24 +37,31 @@ export async function transcode(source: VideoInfo, out: string, options: Transco
   const format = OUTPUT_FORMATS[options.format];
   const output = new OutputFile(out);
   const frames = last - first + 1;
-  const startSec = first > 0 ? ((first - 0.5) * source.fps.den) / source.fps.num : 0;
-  const durationSec = (frames * source.fps.den) / source.fps.num;
+  const frameSec = source.fps.den / source.fps.num;
+  const windowStart = first > 0 ? (first - 0.5) * frameSec : 0;
+  const windowLength = (last + 0.5) * frameSec - windowStart;
+  const durationSec = frames * frameSec;
   // 'keep' on a silent clip gives a silent output, like the source.
   const audio: AudioSource =
     options.audio === 'none' || (options.audio === 'keep' && source.audio.length === 0)
       ? { kind: 'none' }
       : options.audio === 'keep'
-        ? { kind: 'file', path: source.path, startSec: (first * source.fps.den) / source.fps.num }
+        ? { kind: 'file', path: source.path, startSec: first * frameSec }
         : { kind: 'file', path: options.audio.file };
   const timecode = offsetTimecode(source.startTimecode, first, source.fps);
   const args = [
-    ...(startSec > 0 ? ['-ss', startSec.toFixed(6)] : []),
+    // Input-side -ss/-t select exactly the frames of the range (pts in [first−½, last+½] frames):
+    // an output-side -frames:v would close the file early and clip the audio tail.
+    ...(windowStart > 0 ? ['-ss', windowStart.toFixed(6)] : []),
+    '-t', windowLength.toFixed(6),
     '-i', source.path,
-    ...audioInputArgs(audio),
+    ...audioInputArgs(audio, durationSec),
     '-map', '0:v:0', ...audioMapArgs(audio, 1),
-    '-fps_mode', 'passthrough', '-frames:v', String(frames),
+    '-fps_mode', 'passthrough',
     ...format.videoArgs,
-    ...(audio.kind === 'none' ? [] : [...format.audioArgs, '-t', durationSec.toFixed(6)]),
+    // Other sources' tags pass through ffmpeg as they are.
+    ...(source.colorSpace === 'bt709' ? rec709TagArgs(options.format) : []),
+    ...(audio.kind === 'none' ? [] : format.audioArgs),
     '-timecode', timecode,
     '-y', output.partial,
   ];

@@ -24,6 +24,8 @@ export interface Clip {
   startTimecode: string | null;
   videoCodec: string;
   pixFmt: string;
+  colorSpace: string | null;
+  colorRange: string | null;
   audio: AudioStreamInfo[];
   importedAt: string;
 }
@@ -44,6 +46,8 @@ interface ClipRow {
   start_timecode: string | null;
   video_codec: string;
   pix_fmt: string;
+  color_space: string | null;
+  color_range: string | null;
   audio_json: string;
   imported_at: string;
 }
@@ -64,6 +68,8 @@ function fromRow(row: ClipRow): Clip {
     startTimecode: row.start_timecode,
     videoCodec: row.video_codec,
     pixFmt: row.pix_fmt,
+    colorSpace: row.color_space,
+    colorRange: row.color_range,
     audio: JSON.parse(row.audio_json) as AudioStreamInfo[],
     importedAt: row.imported_at,
   };
@@ -92,6 +98,8 @@ export function clipVideoInfo(clip: Clip): VideoInfo {
     startTimecode: clip.startTimecode,
     codec: clip.videoCodec,
     pixFmt: clip.pixFmt,
+    colorSpace: clip.colorSpace,
+    colorRange: clip.colorRange,
     audio: clip.audio,
   };
 }
@@ -101,8 +109,8 @@ export function insertClip(project: Project, info: VideoInfo, role: ClipRole, ha
   const result = project.db
     .prepare(
       `INSERT INTO clips (name, role, path, content_hash, size_bytes, width, height, frame_count, fps_num, fps_den,
-         duration_s, start_timecode, video_codec, pix_fmt, audio_json, imported_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         duration_s, start_timecode, video_codec, pix_fmt, color_space, color_range, audio_json, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       name,
@@ -119,6 +127,8 @@ export function insertClip(project: Project, info: VideoInfo, role: ClipRole, ha
       info.startTimecode,
       info.codec,
       info.pixFmt,
+      info.colorSpace,
+      info.colorRange,
       JSON.stringify(info.audio),
       new Date().toISOString(),
     );

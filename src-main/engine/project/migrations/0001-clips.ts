@@ -26,6 +26,8 @@ export const migration0001: Migration = {
         start_timecode TEXT,
         video_codec    TEXT NOT NULL,
         pix_fmt        TEXT NOT NULL,
+        color_space    TEXT,
+        color_range    TEXT,
         audio_json     TEXT NOT NULL,
         imported_at    TEXT NOT NULL
       ) STRICT;

@@ -1,0 +1,51 @@
+import { EngineHost } from '../../host/engine-host.js';
+import { nodeEngineSpawner } from '../../host/node-engine.js';
+import { defaultConfigDir, defaultUiDir, packageVersion } from '../../server/locations.js';
+import { startServer } from '../../server/server.js';
+import { DvpError } from '../../shared/errors.js';
+import { stringOption, type CliCommand } from '../command.js';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Run DVP Studio in a browser: serve the UI and the engine on 127.0.0.1 with an access token.',
+  usage: 'serve [FILE.dvp] [--port N] [--host ADDRESS] [--ui DIR]',
+  options: { port: { type: 'string' }, host: { type: 'string' }, ui: { type: 'string' } },
+  async run(context) {
+    const portText = stringOption(context, 'port') ?? '0';
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DvpError('INVALID_ARGUMENT', `--port ${portText} is not a port number (0–65535; 0 picks a free one).`);
+    const bindAddress = stringOption(context, 'host') ?? '127.0.0.1';
+    const projectFile = context.positionals[0];
+
+    const host = new EngineHost({ spawn: nodeEngineSpawner(), log: (line) => process.stderr.write(`${line}\n`) });
+    await host.start();
+    try {
+      if (projectFile !== undefined) {
+        const opened = await host.call('project.open', { file: projectFile });
+        if (!opened.ok) throw new DvpError('INVALID_ARGUMENT', opened.error.message, { file: projectFile });
+      }
+      const server = await startServer({
+        host,
+        uiDir: stringOption(context, 'ui') ?? defaultUiDir(),
+        configDir: defaultConfigDir(),
+        version: packageVersion(),
+        bindAddress,
+        port,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (bindAddress !== '127.0.0.1' && bindAddress !== 'localhost' && bindAddress !== '::1') {
+        context.stdout(`Warning: listening on ${bindAddress}; anyone who can reach this machine and has the token can use it. Prefer an SSH tunnel.`);
+      }
+      context.stdout(`DVP Studio is running at ${server.url}`);
+      context.stdout('Open that URL in Chromium or Chrome. Press Ctrl+C to stop.');
+      await new Promise<void>((resolve) => {
+        if (context.signal.aborted) resolve();
+        context.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      context.stdout('Stopping: waiting for running jobs to reach a safe point…');
+      await server.close();
+    } finally {
+      await host.shutdown();
+    }
+  },
+};
