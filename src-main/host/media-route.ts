@@ -1,0 +1,46 @@
+import type { EngineHost } from './engine-host.js';
+
+export interface RouteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+const FRAME_PATH = /^\/media\/frame\/(\d{1,9})\/(\d{1,9})\.(rgb|png)$/;
+
+/** True for the paths this route answers (`/media/…`). */
+export function isMediaPath(urlPath: string): boolean {
+  return urlPath.startsWith('/media/');
+}
+
+/**
+ * Project media by URL, the same in both shells (`dvp://studio/media/…` in Electron,
+ * `http://127.0.0.1:PORT/media/…` in a browser):
+ * `/media/frame/<clipId>/<index>.rgb` is the raw RGB24 frame for the viewer (size in the
+ * X-Frame-Width/-Height headers); `.png` is the same frame as a PNG.
+ */
+export async function serveMedia(host: EngineHost, urlPath: string): Promise<RouteResponse> {
+  const match = FRAME_PATH.exec(urlPath);
+  if (!match) return errorResponse(404, 'NOT_FOUND', `There is no media at ${urlPath}.`);
+  const [, clipId, index, format] = match;
+  const result = await host.call('media.frame', { clipId: Number(clipId), index: Number(index), format });
+  if (!result.ok) {
+    const status = result.error.code === 'NOT_FOUND' ? 404 : result.error.code === 'INVALID_ARGUMENT' ? 400 : result.error.code === 'NO_PROJECT' ? 409 : 500;
+    return errorResponse(status, result.error.code, result.error.message);
+  }
+  const frame = result.value as { width: number; height: number; contentType: string; bytes: Uint8Array };
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': frame.contentType,
+      'X-Frame-Width': String(frame.width),
+      'X-Frame-Height': String(frame.height),
+      'Cache-Control': 'no-store',
+    },
+    body: frame.bytes,
+  };
+}
+
+function errorResponse(status: number, code: string, message: string): RouteResponse {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }, body: JSON.stringify({ code, message }) };
+}
