@@ -1,4 +1,5 @@
 import type { Benchmark } from '../types.js';
+import { mediaIoBenchmark } from './media-io.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark];
