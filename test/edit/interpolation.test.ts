@@ -111,7 +111,8 @@ describe('lane evaluation', () => {
     const fast = [key(0, 0, { type: 'bezier', handles: [0, 0, 0, 1] }), key(10, 1, { handles: [1, 1, 0, 0] })];
     const slow = [key(0, 0, { type: 'bezier', handles: [0, 0, 0.9, 0] }), key(10, 1, { handles: [1, 1, 0, 0] })];
     const atThree = [evaluateLane(fast, 3) as number, evaluateLane(slow, 3) as number];
-    assert.ok(atThree[0] > 0.5 && atThree[1] < 0.1, `fast ${atThree[0]}, slow ${atThree[1]}`);
+    const [fastValue, slowValue] = atThree as [number, number];
+    assert.ok(fastValue > 0.5 && slowValue < 0.1, `fast ${fastValue}, slow ${slowValue}`);
     const broken = [key(0, 1, { connectedRight: false }), key(10, 5)];
     assert.equal(evaluateLane(broken, 9), 1);
     assert.equal(evaluateLane(broken, 10), 5);

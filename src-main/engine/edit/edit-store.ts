@@ -131,6 +131,10 @@ export function writeLaneMode(db: Database, shotId: number, param: string, mode:
   db.prepare('INSERT INTO edit_lanes (shot_id, param, mode) VALUES (?, ?, ?) ON CONFLICT (shot_id, param) DO UPDATE SET mode = excluded.mode').run(shotId, param, mode);
 }
 
+export function deleteLaneMode(db: Database, shotId: number, param: string): void {
+  db.prepare('DELETE FROM edit_lanes WHERE shot_id = ? AND param = ?').run(shotId, param);
+}
+
 /** Every lane that has keys or a mode, keys sorted by position, lanes by name. */
 export function readLanes(db: Database, shotId: number): Lane[] {
   const lanes = new Map<string, { param: string; mode: LaneMode; keys: Keyframe[] }>();

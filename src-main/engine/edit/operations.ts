@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { DvpError } from '../../shared/errors.js';
 import type { SourceBinding } from './bindings.js';
 import type { LaneMode } from './compose.js';
-import { bindingById, deleteBinding, deleteKey, keyById, laneModeRow, writeBinding, writeKey, writeLaneMode } from './edit-store.js';
+import { bindingById, deleteBinding, deleteKey, deleteLaneMode, keyById, laneModeRow, writeBinding, writeKey, writeLaneMode } from './edit-store.js';
 import type { Keyframe } from './keyframes.js';
 
 /**
@@ -12,7 +12,8 @@ import type { Keyframe } from './keyframes.js';
 export type Operation =
   | { op: 'putKey'; param: string; key: Keyframe }
   | { op: 'removeKey'; id: string }
-  | { op: 'putLaneMode'; param: string; mode: LaneMode }
+  /** null removes the lane's row (a lane without one is an offset lane). */
+  | { op: 'putLaneMode'; param: string; mode: LaneMode | null }
   | { op: 'putBinding'; binding: SourceBinding; order: number }
   | { op: 'removeBinding'; id: string };
 
@@ -31,8 +32,9 @@ export function applyOperation(db: Database, shotId: number, operation: Operatio
       return { op: 'putKey', param: before.param, key: before.key };
     }
     case 'putLaneMode': {
-      const before = laneModeRow(db, shotId, operation.param) ?? 'offset';
-      writeLaneMode(db, shotId, operation.param, operation.mode);
+      const before = laneModeRow(db, shotId, operation.param) ?? null;
+      if (operation.mode === null) deleteLaneMode(db, shotId, operation.param);
+      else writeLaneMode(db, shotId, operation.param, operation.mode);
       return { op: 'putLaneMode', param: operation.param, mode: before };
     }
     case 'putBinding': {
