@@ -69,7 +69,7 @@ export const PRESETS: Record<string, ModelConfig> = {
   },
   'cpu-tiny': {
     preset: 'cpu-tiny',
-    network: { resolution: 64, levels: 6, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2 },
+    network: { resolution: 64, levels: 5, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2 },
     training: { batchSize: 1, learningRate: 5e-4, beta1: 0.5, beta2: 0.999, lambdaL1: 100, steps: 1500 },
   },
 };

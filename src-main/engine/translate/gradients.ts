@@ -70,7 +70,7 @@ function reduction(kernelName: 'Sum' | 'Mean'): GradConfig {
     gradFunc: (dy, saved, attrs) => {
       const x = saved[0]!;
       const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
-      const kept = backend_util.expandShapeToKeepDim((dy as Tensor).shape, axes);
+      const kept = attrs.keepDims === true ? (dy as Tensor).shape : backend_util.expandShapeToKeepDim((dy as Tensor).shape, axes);
       return {
         x: () => {
           const spread = tf.broadcastTo(tf.reshape(dy as Tensor, kept), x.shape);

@@ -144,29 +144,21 @@ function conv2dBackpropInput(backend: WasmBackendLike, args: InputGradArgs): Ten
   const ax = phaseAxis(inWidth, outWidth, filterWidth, info.strideWidth, info.padInfo.left);
   const calls = new KernelCalls(backend);
 
-  // Phase filter [Jh, Jw, Cout, sh·sw·Cin]: tap t of phase r is W[r + (J−1−t)·s]. Built from
-  // contiguous [Cout, Cin] blocks with 4-D kernels only (wasm's 6-D transpose is slow).
-  const wt = calls.call('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
-  const zeroBlock = (): TensorInfo => calls.call('Fill', {}, { shape: [1, 1, outChannels, inChannels], value: 0, dtype: 'float32' });
-  const rowsOfTaps: TensorInfo[] = [];
-  for (let th = 0; th < ay.taps; th++) {
-    const tapsInRow: TensorInfo[] = [];
-    for (let tw = 0; tw < ax.taps; tw++) {
-      const blocks: TensorInfo[] = [];
-      for (let rh = 0; rh < ay.stride; rh++) {
-        for (let rw = 0; rw < ax.stride; rw++) {
-          const kh = rh + (ay.taps - 1 - th) * ay.stride;
-          const kw = rw + (ax.taps - 1 - tw) * ax.stride;
-          blocks.push(kh < filterHeight && kw < filterWidth
-            ? calls.call('Slice', { x: wt }, { begin: [kh, kw, 0, 0], size: [1, 1, outChannels, inChannels] })
-            : zeroBlock());
-        }
-      }
-      tapsInRow.push(blocks.length === 1 ? blocks[0]! : calls.call('Concat', blocks, { axis: 3 }));
-    }
-    rowsOfTaps.push(tapsInRow.length === 1 ? tapsInRow[0]! : calls.call('Concat', tapsInRow, { axis: 1 }));
+  // Phase filter [Jh, Jw, Cout, sh·sw·Cin]: tap t of phase r is W[r + (J−1−t)·s]. With
+  // W viewed as [Jh, sh, Jw, sw·Cin·Cout] (k = j·s + r), that is a reversal of the j axes
+  // and two 4-D/3-D transposes (wasm's slices and 6-D transposes are slow).
+  const paddedH = ay.taps * ay.stride;
+  const paddedW = ax.taps * ax.stride;
+  let w = filter;
+  if (paddedH !== filterHeight || paddedW !== filterWidth) {
+    w = calls.call('PadV2', { x: w }, { paddings: [[0, paddedH - filterHeight], [0, paddedW - filterWidth], [0, 0], [0, 0]], constantValue: 0 });
   }
-  const w = rowsOfTaps.length === 1 ? rowsOfTaps[0]! : calls.call('Concat', rowsOfTaps, { axis: 0 });
+  w = calls.reshape(w, [ay.taps, ay.stride, ax.taps, ax.stride * inChannels * outChannels]);
+  w = calls.call('Reverse', { x: w }, { dims: [0, 2] });
+  w = calls.call('Transpose', { x: w }, { perm: [0, 2, 1, 3] });
+  w = calls.reshape(w, [ay.taps * ax.taps, ay.stride * ax.stride * inChannels, outChannels]);
+  w = calls.call('Transpose', { x: w }, { perm: [0, 2, 1] });
+  w = calls.reshape(w, [ay.taps, ax.taps, outChannels, ay.stride * ax.stride * inChannels]);
 
   // Crop where a pad is negative, zero-pad where it is positive.
   let source = dy;

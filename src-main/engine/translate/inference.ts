@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Generator } from './network.js';
+
+/** Generates the frames for a batch of conditioning volumes (H×W×9·Nw each) → H×W×3 in [−1, 1]. */
+export function synthesize(generator: Generator, inputs: Float32Array[]): Float32Array[] {
+  const { resolution } = generator.config;
+  const channels = inputs[0]!.length / (resolution * resolution);
+  const out = tf.tidy(() => {
+    const packed = new Float32Array(inputs.length * inputs[0]!.length);
+    inputs.forEach((input, i) => packed.set(input, i * input.length));
+    const x = tf.tensor4d(packed, [inputs.length, resolution, resolution, channels]);
+    return generator.apply(x, { training: false });
+  });
+  const data = out.dataSync() as Float32Array;
+  out.dispose();
+  const frame = resolution * resolution * 3;
+  return inputs.map((_, i) => data.slice(i * frame, (i + 1) * frame));
+}
