@@ -1,5 +1,6 @@
 import type { Benchmark } from '../types.js';
+import { conditionFps } from './condition-fps.js';
 import { mediaIoBenchmark } from './media-io.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps];

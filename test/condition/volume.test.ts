@@ -66,6 +66,11 @@ describe('space-time volume', () => {
     volume.reset();
     volume.push((out, stride, offset) => drawFrame(90, out, stride, offset));
     assertVolumeHolds(volume.data, Array(11).fill(90));
+    // A seek: start from a whole window, then keep sliding.
+    volume.start(windowFrames(30), drawFrame);
+    volume.push((out, stride, offset) => drawFrame(31, out, stride, offset));
+    assertVolumeHolds(volume.data, windowFrames(31));
+    assert.throws(() => volume.start([1, 2], drawFrame), /cannot start/);
   });
 
   it('renders each distinct frame of a random-access window once', () => {

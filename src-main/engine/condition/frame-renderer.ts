@@ -56,21 +56,42 @@ export interface ConditionFace {
  */
 export class ConditionRenderer {
   readonly visibility: VisibilityBuffer;
-  private readonly vertexColours: Float32Array;
+  /**
+   * Per triangle, channels 0–4 (colour RGB, correspondence u v) as plane equations in the
+   * perspective-correct weights, already in [−1, 1]: value = base + w1·d1 + w2·d2 at
+   * [16t + 3k …+2], and the correspondence blue channel at 16t + 15. The u, v part is fixed
+   * by the topology; the colour part is refreshed per frame. This keeps the per-pixel work
+   * to one contiguous record per pixel.
+   */
+  private readonly records: Float64Array;
 
   constructor(readonly topology: ConditionTopology, readonly width: number, readonly height: number) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
       throw new DvpError('INVALID_ARGUMENT', `The conditioning image size ${width}×${height} is not a positive whole number of pixels.`);
     }
-    if (topology.uv.length !== 2 * topology.vertexCount || topology.regionOfTriangle.length !== topology.triangles.length / 3) {
+    const triangleCount = topology.triangles.length / 3;
+    if (topology.uv.length !== 2 * topology.vertexCount || topology.regionOfTriangle.length !== triangleCount) {
       throw new DvpError('INTERNAL', 'The conditioning topology is inconsistent: UV map or region labels do not match the mesh.');
     }
     this.visibility = new VisibilityBuffer(width, height);
-    this.vertexColours = new Float32Array(3 * topology.vertexCount);
+    this.records = new Float64Array(RECORD * triangleCount);
+    const { triangles, uv, regionOfTriangle } = topology;
+    for (let t = 0; t < triangleCount; t++) {
+      const r = RECORD * t;
+      for (let k = 0; k < 2; k++) {
+        const a = uv[2 * triangles[3 * t]! + k]!;
+        const b = uv[2 * triangles[3 * t + 1]! + k]!;
+        const c = uv[2 * triangles[3 * t + 2]! + k]!;
+        this.records[r + 9 + 3 * k] = 2 * a - 1;
+        this.records[r + 10 + 3 * k] = 2 * (b - a);
+        this.records[r + 11 + 3 * k] = 2 * (c - a);
+      }
+      this.records[r + 15] = regionOfTriangle[t] === Region.Skin ? 1 : -1;
+    }
   }
 
   render(face: ConditionFace, out: Float32Array, stride = CHANNELS_PER_FRAME, offset = 0): void {
-    const { topology, visibility, vertexColours, width, height } = this;
+    const { topology, visibility, records, width, height } = this;
     const n = topology.vertexCount;
     if (face.screen.length !== 3 * n || face.colour.length !== 3 * n) {
       throw new DvpError('INTERNAL', `A conditioning face must have ${n} vertex positions and colours.`);
@@ -80,14 +101,33 @@ export class ConditionRenderer {
       throw new DvpError('INTERNAL', `The conditioning output buffer (${out.length} floats) cannot hold ${width}×${height} pixels at stride ${stride}, offset ${offset}.`);
     }
 
-    for (let i = 0; i < vertexColours.length; i++) {
-      const c = face.colour[i]!;
-      vertexColours[i] = c > 0 ? (c < 1 ? c : 1) : 0;
+    const { triangles, regionOfTriangle } = topology;
+    const colour = face.colour;
+    const triangleCount = regionOfTriangle.length;
+    for (let t = 0; t < triangleCount; t++) {
+      const r = RECORD * t;
+      if (regionOfTriangle[t] !== Region.Skin) {
+        for (let k = 0; k < 9; k += 3) {
+          records[r + k] = -1;
+          records[r + k + 1] = 0;
+          records[r + k + 2] = 0;
+        }
+        continue;
+      }
+      const a = 3 * triangles[3 * t]!;
+      const b = 3 * triangles[3 * t + 1]!;
+      const c = 3 * triangles[3 * t + 2]!;
+      for (let k = 0; k < 3; k++) {
+        const ca = clamp01(colour[a + k]!);
+        records[r + 3 * k] = 2 * ca - 1;
+        records[r + 3 * k + 1] = 2 * (clamp01(colour[b + k]!) - ca);
+        records[r + 3 * k + 2] = 2 * (clamp01(colour[c + k]!) - ca);
+      }
     }
-    visibility.clear();
-    rasterize(visibility, face.screen, topology.triangles, { frontFaceSign: topology.frontFaceSign });
 
-    const { triangles, uv, regionOfTriangle } = topology;
+    visibility.clear();
+    rasterize(visibility, face.screen, triangles, { frontFaceSign: topology.frontFaceSign });
+
     const { triangle: triangleAt, weight1, weight2 } = visibility;
     const { left, right } = face.pupils;
     for (let y = 0, p = 0; y < height; y++) {
@@ -96,38 +136,27 @@ export class ConditionRenderer {
         const o = offset + p * stride;
         const t = triangleAt[p]!;
         if (t < 0) {
-          for (let c = 0; c < CHANNELS_PER_FRAME; c++) out[o + c] = -1;
+          out[o] = -1;
+          out[o + 1] = -1;
+          out[o + 2] = -1;
+          out[o + 3] = -1;
+          out[o + 4] = -1;
+          out[o + 5] = -1;
+          out[o + 6] = -1;
+          out[o + 7] = -1;
+          out[o + 8] = -1;
           continue;
         }
         const w1 = weight1[p]!;
         const w2 = weight2[p]!;
-        const w0 = 1 - w1 - w2;
-        const i0 = triangles[3 * t]!;
-        const i1 = triangles[3 * t + 1]!;
-        const i2 = triangles[3 * t + 2]!;
+        const r = RECORD * t;
+        out[o] = records[r]! + w1 * records[r + 1]! + w2 * records[r + 2]!;
+        out[o + 1] = records[r + 3]! + w1 * records[r + 4]! + w2 * records[r + 5]!;
+        out[o + 2] = records[r + 6]! + w1 * records[r + 7]! + w2 * records[r + 8]!;
+        out[o + 3] = records[r + 9]! + w1 * records[r + 10]! + w2 * records[r + 11]!;
+        out[o + 4] = records[r + 12]! + w1 * records[r + 13]! + w2 * records[r + 14]!;
+        out[o + 5] = records[r + 15]!;
         const region = regionOfTriangle[t]!;
-
-        let a = 2 * i0;
-        let b = 2 * i1;
-        let d = 2 * i2;
-        out[o + 3] = 2 * (w0 * uv[a]! + w1 * uv[b]! + w2 * uv[d]!) - 1;
-        out[o + 4] = 2 * (w0 * uv[a + 1]! + w1 * uv[b + 1]! + w2 * uv[d + 1]!) - 1;
-
-        if (region === Region.Skin) {
-          a = 3 * i0;
-          b = 3 * i1;
-          d = 3 * i2;
-          out[o] = 2 * (w0 * vertexColours[a]! + w1 * vertexColours[b]! + w2 * vertexColours[d]!) - 1;
-          out[o + 1] = 2 * (w0 * vertexColours[a + 1]! + w1 * vertexColours[b + 1]! + w2 * vertexColours[d + 1]!) - 1;
-          out[o + 2] = 2 * (w0 * vertexColours[a + 2]! + w1 * vertexColours[b + 2]! + w2 * vertexColours[d + 2]!) - 1;
-          out[o + 5] = 1;
-        } else {
-          out[o] = -1;
-          out[o + 1] = -1;
-          out[o + 2] = -1;
-          out[o + 5] = -1;
-        }
-
         if (region === Region.LeftEye || region === Region.RightEye) {
           const coverage = discCoverage(region === Region.LeftEye ? left : right, x + 0.5, cy);
           out[o + 6] = 1 - 2 * coverage;
@@ -141,6 +170,12 @@ export class ConditionRenderer {
       }
     }
   }
+}
+
+const RECORD = 16;
+
+function clamp01(value: number): number {
+  return value > 0 ? (value < 1 ? value : 1) : 0;
 }
 
 /** Share of a pixel (centre cx, cy) covered by the disc: 1 inside, 0 outside, linear over a one-pixel edge. */

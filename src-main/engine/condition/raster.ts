@@ -132,6 +132,7 @@ export function rasterize(
     const iz0 = 1 / z0;
     const iz1 = 1 / z1;
     const iz2 = 1 / z2;
+    const inverseArea = 1 / area;
 
     for (let y = minY; y <= maxY; y++) {
       let w0 = row0;
@@ -144,12 +145,13 @@ export function rasterize(
           const q1 = (w1 + bias1) * iz1;
           const q2 = (w2 + bias2) * iz2;
           const sum = q0 + q1 + q2;
-          const depth = sum / area;
+          const depth = sum * inverseArea;
           if (depth > inverseDepth[p]!) {
+            const normalise = 1 / sum;
             inverseDepth[p] = depth;
             triangleBuffer[p] = id;
-            weight1[p] = (swapped ? q2 : q1) / sum;
-            weight2[p] = (swapped ? q1 : q2) / sum;
+            weight1[p] = (swapped ? q2 : q1) * normalise;
+            weight2[p] = (swapped ? q1 : q2) * normalise;
           }
         }
         w0 += stepX0;

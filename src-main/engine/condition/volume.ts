@@ -75,6 +75,15 @@ export class SlidingVolume {
     this.pushed = 0;
   }
 
+  /** Starts the window over with these frames (oldest first; see `renderVolume`), e.g. after a seek. */
+  start(frames: readonly number[], draw: (frame: number, out: Float32Array, stride: number, offset: number) => void): void {
+    if (frames.length !== this.windowSize) {
+      throw new DvpError('INTERNAL', `A window of ${this.windowSize} frames cannot start from ${frames.length}.`);
+    }
+    renderVolume(this.data, this.width * this.height, frames, draw);
+    this.pushed = frames.length;
+  }
+
   push(draw: FrameDrawer): void {
     const newest = CHANNELS_PER_FRAME * (this.windowSize - 1);
     if (this.pushed > 0) this.data.copyWithin(0, CHANNELS_PER_FRAME);
