@@ -7,6 +7,8 @@ import { EXPRESSION_DIMS, type EditFrame } from './parameters.js';
  * only needs these three operations.
  */
 export interface ExpressionRig {
+  /** The named controls this rig can read and move. */
+  readonly controls: readonly string[];
   /** The control's value for a frame (a measurement of the face shape, which eyelids also move). */
   read(control: string, frame: EditFrame): number;
   /** Raises the control by `delta` in place, moving only the expression coefficients, so `read` rises by `delta`. */
@@ -52,6 +54,7 @@ export function linearRig(controls: Readonly<Record<string, LinearControl>>, mou
   };
 
   return {
+    controls: [...table.keys()],
     read(name, frame) {
       return dot(lookup(name).readout, frame.expression);
     },

@@ -12,7 +12,7 @@ import { EXPRESSION_DIMS, type EditFrame } from './parameters.js';
  */
 export function faceModelRig(model: FaceModel, controls: readonly FaceControl[]): ExpressionRig {
   if (EXPRESSION_DIM !== EXPRESSION_DIMS) throw new DvpError('INTERNAL', 'the face model and the edit model disagree on the expression size.');
-  const byName = new Map(controls.filter((c) => c.kind === 'expression').map((c) => [c.name as string, c]));
+  const byName = new Map(controls.filter((c) => c.kind === 'expression' && c.direction).map((c) => [c.name as string, c]));
   const projection = mouthProjection(model.basis, model.identity.neutralShape);
   const scratch = emptyParams();
 
@@ -28,6 +28,7 @@ export function faceModelRig(model: FaceModel, controls: readonly FaceControl[])
   };
 
   return {
+    controls: [...byName.keys()],
     read(name, frame) {
       return readControl(model, lookup(name), toParams(frame));
     },

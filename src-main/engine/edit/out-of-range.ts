@@ -29,7 +29,7 @@ function channels(rig: ExpressionRig | undefined): Channel[] {
   for (let i = 0; i < EXPRESSION_DIMS; i++) list.push({ name: `expression${i}`, read: (f) => f.expression[i] as number });
   if (rig) {
     for (const control of CONTROLS) {
-      if (control.target.kind === 'expression') list.push({ name: control.name, read: (f) => rig.read(control.name, f) });
+      if (control.target.kind === 'expression' && rig.controls.includes(control.name)) list.push({ name: control.name, read: (f) => rig.read(control.name, f) });
     }
   }
   return list;
