@@ -7,8 +7,9 @@ import { newCommand } from './new.js';
 import { redoCommand } from './redo.js';
 import { relinkCommand } from './relink.js';
 import { serveCommand } from './serve.js';
+import { trackCommand } from './track.js';
 import { transcodeCommand } from './transcode.js';
 import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, keyCommand, undoCommand, redoCommand, editsCommand, serveCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, keyCommand, undoCommand, redoCommand, editsCommand, serveCommand];

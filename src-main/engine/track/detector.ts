@@ -13,6 +13,9 @@ import { DvpError } from '../../shared/errors.js';
 /** Points per detection: 468 mesh vertices then 5 left-iris and 5 right-iris points. */
 export const DETECTED_POINTS = 478;
 
+/** Input size of the face mesh model (pixels of its square crop). */
+const MESH_INPUT_SIZE = 192;
+
 export interface Detection {
   /** Image-pixel x, y and the detector's relative depth z (image-pixel scale), DETECTED_POINTS × 3. */
   points: Float32Array;
@@ -77,8 +80,6 @@ function installFileFetch(): void {
 }
 
 export class FaceDetector {
-  private frameCounter = 0;
-
   private constructor(private readonly human: HumanInstance, private readonly options: Required<DetectorOptions>) {}
 
   static async create(options: DetectorOptions = {}): Promise<FaceDetector> {
@@ -141,22 +142,28 @@ export class FaceDetector {
     return new FaceDetector(human, opts);
   }
 
-  /** Detects faces in one RGB24 frame; the frames of one detector should be consecutive. */
-  async detect(rgb: Uint8Array, width: number, height: number): Promise<Detection[]> {
-    this.frameCounter++;
+  /**
+   * Detects faces in one RGB24 frame; the frames of one detector should be consecutive.
+   * `fresh` runs the box detector instead of following last frame's faces; `minSize` (pixels)
+   * makes the box detector ignore smaller faces.
+   */
+  async detect(rgb: Uint8Array, width: number, height: number, options: { fresh?: boolean; minSize?: number } = {}): Promise<Detection[]> {
     const input = this.human.tf.tensor(rgb, [1, height, width, 3], 'int32');
     try {
-      const result = await this.human.detect(input);
+      const perCall = { cacheSensitivity: options.fresh ? 0 : 1e9, face: { detector: { minSize: options.minSize ?? 0 } } };
+      const result = await this.human.detect(input, perCall);
       if (result.error) throw new DvpError('INTERNAL', `the face detector failed: ${result.error}`);
       return result.face
         .filter((face) => face.mesh.length >= DETECTED_POINTS)
         .map((face) => {
           const points = new Float32Array(DETECTED_POINTS * 3);
+          // The library leaves z in the mesh model's crop units; the crop is the face box.
+          const zScale = Math.max(face.box[2], face.box[3]) / MESH_INPUT_SIZE;
           for (let i = 0; i < DETECTED_POINTS; i++) {
             const p = face.mesh[i]!;
             points[3 * i] = p[0]!;
             points[3 * i + 1] = p[1]!;
-            points[3 * i + 2] = p[2] ?? 0;
+            points[3 * i + 2] = (p[2] ?? 0) * zScale;
           }
           return { points, box: face.box, score: face.score, boxScore: face.boxScore };
         });
