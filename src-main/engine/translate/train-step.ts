@@ -47,6 +47,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
 
     return { gan: (ganPart!.dataSync() as Float32Array)[0]!, l1: (l1Part!.dataSync() as Float32Array)[0]!, generator, discriminator };
   } finally {
-    tf.dispose([fake, ganPart, l1Part].filter((t): t is tf.Tensor => t !== undefined));
+    const kept: (tf.Tensor | undefined)[] = [fake, ganPart, l1Part];
+    tf.dispose(kept.filter((t): t is tf.Tensor => t !== undefined));
   }
 }
