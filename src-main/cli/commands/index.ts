@@ -1,15 +1,20 @@
 import type { CliCommand } from '../command.js';
+import { conditionCommand } from './condition.js';
 import { editsCommand } from './edits.js';
+import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { keyCommand } from './key.js';
 import { newCommand } from './new.js';
+import { overlayCommand } from './overlay.js';
 import { redoCommand } from './redo.js';
 import { relinkCommand } from './relink.js';
 import { serveCommand } from './serve.js';
+import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
+import { trainCommand } from './train.js';
 import { transcodeCommand } from './transcode.js';
 import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, keyCommand, undoCommand, redoCommand, editsCommand, serveCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, serveCommand];

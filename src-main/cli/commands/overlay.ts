@@ -1,0 +1,39 @@
+import { DvpError } from '../../shared/errors.js';
+import { Project } from '../../engine/project/project.js';
+import { renderOverlay } from '../../engine/track/overlay.js';
+import { positional, stringOption, type CliCommand } from '../command.js';
+
+export const overlayCommand: CliCommand = {
+  name: 'overlay',
+  summary: 'Render a check video of the tracking: fitted mesh, landmarks, eyes and gaze rays over the clip.',
+  usage: 'overlay FILE.dvp --clip ID --out OVERLAY.mp4 [--range A-B] [--raw]',
+  options: { clip: { type: 'string' }, out: { type: 'string' }, range: { type: 'string' }, raw: { type: 'boolean' } },
+  async run(context) {
+    const file = positional(context, 0, 'the project file (FILE.dvp)');
+    const clipText = stringOption(context, 'clip');
+    const out = stringOption(context, 'out');
+    if (clipText === undefined || !Number.isInteger(Number(clipText))) throw new DvpError('INVALID_ARGUMENT', '--clip ID is required (a clip id from `dvp info`).');
+    if (out === undefined) throw new DvpError('INVALID_ARGUMENT', '--out OVERLAY.mp4 is required.');
+    const rangeText = stringOption(context, 'range');
+    let range: { start: number; end: number } | undefined;
+    if (rangeText !== undefined) {
+      const match = /^(\d+)-(\d+)$/.exec(rangeText);
+      if (!match) throw new DvpError('INVALID_ARGUMENT', `--range must look like A-B with frame numbers (got '${rangeText}').`);
+      range = { start: Number(match[1]), end: Number(match[2]) };
+    }
+    const project = Project.open(file, { readonly: true });
+    try {
+      const result = await renderOverlay(project, {
+        clipId: Number(clipText),
+        out,
+        ...(range ? { range } : {}),
+        raw: context.values.raw === true,
+        signal: context.signal,
+        onProgress: (progress) => context.progress('overlay', progress),
+      });
+      context.stdout(`Wrote ${result.frames} frames to ${result.out}.`);
+    } finally {
+      project.close();
+    }
+  },
+};
