@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { listClips } from '../../engine/project/clips.js';
+import { Project } from '../../engine/project/project.js';
+import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
+import { createModel, getModel, listModels, loadLatestCheckpoint, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
+import { presetConfig, presetNames } from '../../engine/translate/config.js';
+import { defaultSplit } from '../../engine/translate/dataset.js';
+import { framesData, openModelSource } from '../../engine/translate/model-source.js';
+import { train } from '../../engine/translate/trainer.js';
+import { DvpError } from '../../shared/errors.js';
+import { positional, stringOption, type CliCommand } from '../command.js';
+
+function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new DvpError('INVALID_ARGUMENT', `--${name} must be a whole number, not '${value}'.`);
+  return n;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'Train (or resume) the person-specific translation network on the target clip.',
+  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] [--backend auto|tensorflow|wasm|cpu] [--model ID] [--new] [--frames N] [--checkpoint-every N] [--preview-every N]`,
+  options: {
+    preset: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' }, new: { type: 'boolean' },
+    frames: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'preview-every': { type: 'string' },
+  },
+  async run(context) {
+    const file = positional(context, 0, 'the project file (FILE.dvp)');
+    const backendRequest = parseBackendRequest(stringOption(context, 'backend'));
+    const project = Project.open(file);
+    try {
+      let model: ModelRecord;
+      const modelId = intOption(stringOption(context, 'model'), 'model');
+      const presetName = stringOption(context, 'preset');
+      if (modelId !== undefined) {
+        model = getModel(project, modelId);
+      } else {
+        if (presetName === undefined) throw new DvpError('INVALID_ARGUMENT', 'missing --preset (or --model ID to resume a model).');
+        const target = listClips(project).find((c) => c.role === 'target');
+        if (!target) throw new DvpError('NOT_FOUND', `${file}: the project has no target clip; import one with \`dvp import ${file} VIDEO --role target\`.`, { file });
+        const existing = listModels(project).filter((m) => m.clipId === target.id && m.config.preset === presetName).at(-1);
+        if (existing && !context.values.new) {
+          model = existing;
+        } else {
+          const config = presetConfig(presetName);
+          model = createModel(project, { clipId: target.id, name: `${target.name} ${presetName}`, config, data: { ...framesData(target.frameCount, intOption(stringOption(context, 'frames'), 'frames')) } });
+        }
+      }
+      const backend = await selectBackend(backendRequest, context.stdout);
+      const source = await openModelSource(project, model, context.signal);
+      const split = defaultSplit(source);
+      const steps = intOption(stringOption(context, 'steps'), 'steps') ?? model.config.training.steps;
+      const startStep = loadLatestCheckpoint(project, model.id)?.step ?? 0;
+      context.stdout(`model ${model.id} (${model.config.preset}): ${split.train.length} training frames, ${split.heldOut.length} held out; ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, target ${steps} steps`);
+      const previewDir = path.join(project.directory, `${path.basename(project.file, '.dvp')}.previews`, `model-${model.id}`);
+      const result = await train({
+        project, model, source, trainIndices: split.train, previewIndex: split.heldOut[0]!, targetStep: steps, backend: backend.name, signal: context.signal,
+        checkpointEvery: intOption(stringOption(context, 'checkpoint-every'), 'checkpoint-every') ?? 100,
+        previewEvery: intOption(stringOption(context, 'preview-every'), 'preview-every') ?? 500,
+        previewDir,
+        onProgress: (p) => {
+          context.progress('train', { done: p.step, total: p.targetStep, rate: p.stepsPerSecond, etaSeconds: p.etaSeconds, message: `G ${p.losses.generator.toFixed(2)} D ${p.losses.discriminator.toFixed(3)} L1 ${p.losses.l1.toFixed(4)}` });
+          if (p.preview) context.stdout(`preview ${p.preview}`);
+        },
+      });
+      context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name})`);
+      if (result.status === 'cancelled') throw new DvpError('CANCELLED', `Training was cancelled at step ${result.step}; the checkpoint is saved, run the same command to resume.`);
+    } finally {
+      project.close();
+    }
+  },
+};
