@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { composeShot, type ClipParams, type Lane } from '../../src-main/engine/edit/compose.js';
 import { linearRig } from '../../src-main/engine/edit/expression-rig.js';
 import { DEFAULT_HANDLES, type Keyframe } from '../../src-main/engine/edit/keyframes.js';
-import { flagOutOfRange, observedRanges } from '../../src-main/engine/edit/out-of-range.js';
+import { flagOutOfRange, observedRanges, outOfRangeSpans } from '../../src-main/engine/edit/out-of-range.js';
 import { EXPRESSION_DIMS, allocateSequence } from '../../src-main/engine/edit/parameters.js';
 
 const DEG = Math.PI / 180;
@@ -52,6 +52,20 @@ describe('out-of-range flags', () => {
     // With no tolerance, more frames are flagged; a larger one flags none.
     assert.ok(flagOutOfRange(edited, observed, { tolerance: 0 }).length > flagged.length);
     assert.deepEqual(flagOutOfRange(edited, observed, { tolerance: 0.5 }), []);
+  });
+
+  it('groups flagged frames into spans with every parameter flagged in them', () => {
+    const param = (name: string) => ({ name, value: 0, min: 0, max: 0 });
+    const spans = outOfRangeSpans([
+      { frame: 3, params: [param('headYaw')] },
+      { frame: 4, params: [param('gazeLeftYaw'), param('headYaw')] },
+      { frame: 9, params: [param('jawOpen')] },
+    ]);
+    assert.deepEqual(spans, [
+      { start: 3, end: 4, params: ['headYaw', 'gazeLeftYaw'] },
+      { start: 9, end: 9, params: ['jawOpen'] },
+    ]);
+    assert.deepEqual(outOfRangeSpans([]), []);
   });
 
   it('reports frame numbers of the shot for a sub-range, and restricts ranges to trusted frames', () => {

@@ -9,6 +9,7 @@ import { emptyParams, packParams, type FrameParams } from '../../src-main/engine
 import { FrameFlag, blob, saveBasis, saveFaceModel } from '../../src-main/engine/face/store.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
+import { dvp } from '../helpers/cli.js';
 import { media, tempDir } from '../helpers/paths.js';
 import { syntheticFaceModel } from './synthetic-face-model.js';
 
@@ -115,6 +116,18 @@ describe('loading a shot from the tracking tables', () => {
     } finally {
       project.close();
     }
+  });
+
+  it('`dvp edits --check` reports the frames the edit pushes outside what the target showed', async () => {
+    const result = await dvp(['edits', file, '--check', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const { checks } = JSON.parse(result.stdout) as { checks: { targetClipId: number; outOfRange: { start: number; end: number; params: string[] }[] }[] };
+    // The tracked yaw spans 0.9°–2.5° over the trusted frames; +10° leaves it on every frame.
+    assert.equal(checks[0]?.targetClipId, targetId);
+    assert.deepEqual(checks[0]?.outOfRange.map((s) => [s.start, s.end]), [[0, 499]]);
+    assert.ok(checks[0]?.outOfRange[0]?.params.includes('headYaw'));
+    const text = await dvp(['edits', file, '--check']);
+    assert.match(text.stdout, /Out of range: frames 0–499 \(.*headYaw/);
   });
 
   it('names the clip that still needs tracking', () => {

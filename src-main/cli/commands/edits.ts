@@ -1,6 +1,9 @@
 import { DvpError } from '../../shared/errors.js';
 import { findControl } from '../../engine/edit/controls.js';
+import { composeShot } from '../../engine/edit/compose.js';
 import { historyState } from '../../engine/edit/history.js';
+import { flagOutOfRange, observedRanges, outOfRangeSpans, type OutOfRangeSpan } from '../../engine/edit/out-of-range.js';
+import { loadShotInputs } from '../../engine/edit/tracked-inputs.js';
 import { loadAllShotEdits, type ShotEdit } from '../../engine/edit/shot-edit.js';
 import { getClip } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
@@ -9,8 +12,8 @@ import { positional, stringOption, type CliCommand } from '../command.js';
 export const editsCommand: CliCommand = {
   name: 'edits',
   summary: "List each shot's keyframe lanes, source bindings and the undo history.",
-  usage: 'edits FILE.dvp [--shot ID] [--json]',
-  options: { shot: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'edits FILE.dvp [--shot ID] [--check] [--json]',
+  options: { shot: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const shotText = stringOption(context, 'shot');
@@ -23,12 +26,22 @@ export const editsCommand: CliCommand = {
       if (shotFilter !== undefined) getClip(project, shotFilter);
       const shots = loadAllShotEdits(project).filter((edit) => shotFilter === undefined || edit.shot.targetClipId === shotFilter);
       const history = historyState(project);
+      const checks = context.values.check ? shots.map((edit) => ({ targetClipId: edit.shot.targetClipId, outOfRange: checkShot(project, edit) })) : undefined;
       if (context.values.json) {
-        context.stdout(JSON.stringify({ shots, history }, null, 2));
+        context.stdout(JSON.stringify({ shots, history, ...(checks && { checks }) }, null, 2));
         return;
       }
       if (shots.length === 0) context.stdout(shotFilter === undefined ? 'No edits yet.' : `Clip ${shotFilter} has no edits yet.`);
-      for (const edit of shots) printShot(context.stdout, project, edit);
+      for (const edit of shots) {
+        printShot(context.stdout, project, edit);
+        const spans = checks?.find((c) => c.targetClipId === edit.shot.targetClipId)?.outOfRange;
+        if (spans) {
+          if (spans.length === 0) context.stdout('  All edited frames stay within what the target showed.');
+          for (const span of spans) {
+            context.stdout(`  Out of range: frames ${span.start}–${span.end} (${span.params.join(', ')})`);
+          }
+        }
+      }
       const latest = history.undo.at(-1);
       const next = history.redo[0];
       context.stdout(
@@ -40,6 +53,14 @@ export const editsCommand: CliCommand = {
     }
   },
 };
+
+/** The shot's edited frames that leave what the target showed in its trusted tracked frames. */
+function checkShot(project: Project, edit: ShotEdit): OutOfRangeSpan[] {
+  const inputs = loadShotInputs(project, edit.shot.targetClipId);
+  const observed = observedRanges(inputs.target.params, { rig: inputs.rig, include: (f) => inputs.target.trusted[f] === 1 });
+  const requested = composeShot(inputs);
+  return outOfRangeSpans(flagOutOfRange(requested, observed, { rig: inputs.rig }));
+}
 
 function printShot(out: (line: string) => void, project: Project, edit: ShotEdit): void {
   const clip = getClip(project, edit.shot.targetClipId);

@@ -121,3 +121,28 @@ export function flagOutOfRange(
   }
   return flagged;
 }
+
+export interface OutOfRangeSpan {
+  start: number;
+  /** Inclusive. */
+  end: number;
+  /** Every parameter flagged somewhere in the span. */
+  params: string[];
+}
+
+/** Runs of consecutive flagged frames, for a timeline to shade and a report to print. */
+export function outOfRangeSpans(flagged: readonly OutOfRangeFrame[]): OutOfRangeSpan[] {
+  const spans: OutOfRangeSpan[] = [];
+  let current: { start: number; end: number; params: Set<string> } | undefined;
+  for (const { frame, params } of flagged) {
+    if (current && frame === current.end + 1) {
+      current.end = frame;
+    } else {
+      if (current) spans.push({ start: current.start, end: current.end, params: [...current.params] });
+      current = { start: frame, end: frame, params: new Set() };
+    }
+    for (const p of params) current.params.add(p.name);
+  }
+  if (current) spans.push({ start: current.start, end: current.end, params: [...current.params] });
+  return spans;
+}
