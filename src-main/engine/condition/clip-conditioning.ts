@@ -1,0 +1,115 @@
+import { DvpError } from '../../shared/errors.js';
+import type { FrameParams } from '../face/model.js';
+import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel, type TrackedFrame } from '../face/store.js';
+import { readFrame, type RgbFrame } from '../media/frame-reader.js';
+import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
+import type { Project } from '../project/project.js';
+import { cropFromTracking, loadShotCrop, saveShotCrop, type StoredShotCrop } from './crop-store.js';
+import { ConditioningSequence, FaceConditioner } from './face-conditioner.js';
+import { CHANNELS_PER_FRAME } from './frame-renderer.js';
+import { DEFAULT_WINDOW_SIZE } from './volume.js';
+
+export const DEFAULT_CONDITION_SIZE = 256;
+
+export interface ClipConditioningOptions {
+  /** Network resolution (square), default 256. */
+  size?: number;
+  windowSize?: number;
+  /** Tracked parameters to use: 'smoothed' (default) or 'raw'. */
+  which?: 'raw' | 'smoothed';
+}
+
+/**
+ * Everything needed to condition one tracked clip: its face model, tracked parameters,
+ * shot crop and renderer. The training side takes `volumeAt(f)` with `readTarget(f)`
+ * (the real frame cut by the same crop); inference swaps in edited parameters through
+ * `sequence(paramsAt)`.
+ */
+export class ClipConditioning {
+  readonly conditioner: FaceConditioner;
+  private readonly byFrame: Map<number, TrackedFrame>;
+  private tracked: ConditioningSequence | undefined;
+
+  private constructor(
+    readonly clip: Clip,
+    readonly model: StoredFaceModel,
+    readonly frames: readonly TrackedFrame[],
+    readonly crop: StoredShotCrop,
+    readonly size: number,
+    readonly windowSize: number,
+  ) {
+    this.conditioner = new FaceConditioner(model, crop, size);
+    this.byFrame = new Map(frames.map((f) => [f.frame, f]));
+  }
+
+  /**
+   * Loads a tracked clip. The shot crop is read from the project, or chosen from the
+   * tracking and stored there when the project is open for writing.
+   */
+  static open(project: Project, clipId: number, options: ClipConditioningOptions = {}): ClipConditioning {
+    const clip = resolveClipMedia(project, getClip(project, clipId));
+    const model = loadFaceModel(project, clipId);
+    const frames = loadTrackedFrames(project, clipId, { which: options.which ?? 'smoothed' });
+    if (!model || frames.length === 0) {
+      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} ('${clip.name}') has not been tracked yet; run \`dvp track\` first.`, { file: project.file });
+    }
+    let crop = loadShotCrop(project, clipId);
+    if (!crop) {
+      crop = cropFromTracking(model, frames);
+      if (!project.readonly) saveShotCrop(project, clipId, crop);
+    }
+    const size = options.size ?? DEFAULT_CONDITION_SIZE;
+    if (!Number.isInteger(size) || size < 16 || size > 4096) {
+      throw new DvpError('INVALID_ARGUMENT', `The conditioning size must be a whole number of pixels between 16 and 4096 (got ${size}).`);
+    }
+    return new ClipConditioning(clip, model, frames, crop, size, options.windowSize ?? DEFAULT_WINDOW_SIZE);
+  }
+
+  get firstFrame(): number {
+    return this.frames[0]!.frame;
+  }
+
+  get lastFrame(): number {
+    return this.frames.at(-1)!.frame;
+  }
+
+  /** Frames fitted to their own detection (what training should use). */
+  trainableFrames(): number[] {
+    return this.frames.filter((f) => (f.flags & FrameFlag.Tracked) !== 0 && (f.flags & (FrameFlag.NoFace | FrameFlag.Corrupt)) === 0).map((f) => f.frame);
+  }
+
+  params(frame: number): FrameParams {
+    const tracked = this.byFrame.get(frame);
+    if (!tracked) {
+      throw new DvpError('NOT_FOUND', `Clip ${this.clip.id} ('${this.clip.name}') has no tracked parameters for frame ${frame} (tracked: ${this.firstFrame}-${this.lastFrame}).`);
+    }
+    return tracked.params;
+  }
+
+  /** One frame's nine channels under its tracked parameters (or `params`). */
+  renderFrame(frame: number, params: FrameParams = this.params(frame), out = new Float32Array(this.size * this.size * CHANNELS_PER_FRAME)): Float32Array {
+    this.conditioner.render(params, out);
+    return out;
+  }
+
+  /** A sliding sequence of volumes under any per-frame parameters (e.g. an edit). */
+  sequence(paramsAt: (frame: number) => FrameParams): ConditioningSequence {
+    return new ConditioningSequence(this.conditioner, paramsAt, this.firstFrame, this.windowSize);
+  }
+
+  /** The volume of `frame` under the tracked parameters; consecutive calls slide. The buffer is reused. */
+  volumeAt(frame: number): Float32Array {
+    this.tracked ??= this.sequence((f) => this.params(f));
+    return this.tracked.volumeAt(frame);
+  }
+
+  /** The real frame cut by the shot crop and scaled to the network size (the training target). */
+  readTarget(frame: number, signal?: AbortSignal): Promise<RgbFrame> {
+    const { x, y, size } = this.crop;
+    return readFrame(this.clip.path, clipVideoInfo(this.clip), frame, {
+      crop: { x, y, width: size, height: size },
+      size: { width: this.size, height: this.size },
+      ...(signal ? { signal } : {}),
+    });
+  }
+}
