@@ -34,6 +34,26 @@ function commandHelp(command: CliCommand): string {
   return lines.join('\n');
 }
 
+/**
+ * `--value -5`: parseArgs would read `-5` as an option. For string options followed by a
+ * number, join them as `--value=-5`.
+ */
+function joinNegativeNumbers(args: string[], command: CliCommand): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && command.options[name]?.type === 'string' && next !== undefined && /^-\d*\.?\d+(e[+-]?\d+)?$/i.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -53,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(rest, command), options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (error) {
     process.stderr.write(`dvp ${command.name}: ${(error as Error).message}\nUsage: dvp ${command.usage}\n`);
     return EXIT_USAGE;
