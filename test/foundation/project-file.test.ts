@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { LATEST_SCHEMA_VERSION } from '../../src-main/engine/project/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, migrations } from '../../src-main/engine/project/migrations/index.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { DvpError } from '../../src-main/shared/errors.js';
 import { sha256 } from '../helpers/cli.js';
@@ -31,6 +31,13 @@ describe('the .dvp project file', () => {
       project.close();
     }
     assert.equal(existsSync(`${file}.lock`), false, 'closing releases the writer lock');
+  });
+
+  it('lists migrations in strictly ascending version order', () => {
+    const versions = migrations.map((m) => m.version);
+    assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
+    assert.equal(new Set(versions).size, versions.length);
+    assert.equal(LATEST_SCHEMA_VERSION, versions.at(-1));
   });
 
   it('refuses to overwrite an existing file', () => {
