@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
 import { loadShotCrop } from '../../src-main/engine/condition/crop-store.js';
+import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
+import { renderVolume, windowFrames } from '../../src-main/engine/condition/volume.js';
 import { CHANNELS_PER_FRAME } from '../../src-main/engine/condition/frame-renderer.js';
 import { cloneParams, type FrameParams } from '../../src-main/engine/face/model.js';
 import { loadFrameLandmarks } from '../../src-main/engine/face/store.js';
@@ -195,6 +197,31 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
         assert.ok(aligned < 0.8 * misaligned, `frame ${frame}: error ${aligned.toFixed(3)} aligned vs ${misaligned.toFixed(3)} shifted by 6 px`);
       }
     });
+  });
+
+  it('serves training examples: the volume of each tracked frame and the real frame under the same crop', async () => {
+    const project = Project.open(projectFile, { readonly: true });
+    try {
+      const source = await ConditionedClipSource.open(project, clipId, { resolution: 128, windowSize: 3 });
+      assert.equal(source.size, TRACKED.end - TRACKED.start + 1);
+      assert.equal(source.inputChannels, 27);
+      const reference = ClipConditioning.open(project, clipId, { size: 128, windowSize: 3 });
+      for (const index of [0, 1, 2, 40, 17]) {
+        const frame = source.frame(index);
+        const example = await source.sample(index);
+        assert.equal(example.input.length, 128 * 128 * 27);
+        // Its own window, current frame last (the first frame repeats at the start of the clip).
+        const expected = new Float32Array(128 * 128 * 27);
+        renderVolume(expected, 128 * 128, windowFrames(frame, 3, reference.firstFrame), (f, out, stride, offset) => reference.conditioner.render(reference.params(f), out, stride, offset));
+        assert.deepEqual(example.input, expected, `example ${index} (frame ${frame})`);
+        const real = await reference.readTarget(frame);
+        assert.deepEqual(example.target, Float32Array.from(real.data, (v) => v / 127.5 - 1));
+        assert.equal(source.parameters(index).length, 6 + 64 + 4 + 2);
+      }
+      assert.notDeepEqual(source.parameters(0), source.parameters(40));
+    } finally {
+      project.close();
+    }
   });
 
   it('`dvp condition` writes the three images and a contact sheet, and keeps the shot crop', async () => {
