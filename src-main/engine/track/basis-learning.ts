@@ -1,8 +1,9 @@
 /**
  * Learning the project's expression basis from expression deformations (mm, model space).
- * The first clip creates version 1 from its principal components. A later clip whose motion the
- * basis cannot express appends the principal components of what is left over into free slots as a
- * new version; existing components never change, so coefficients stored earlier stay valid.
+ * The first clip creates version 1 from its principal components above the detector's noise floor.
+ * A later clip whose motion the basis cannot express (what is left over still has principal
+ * components above the noise floor) appends those into free slots as a new version; existing
+ * components never change, so coefficients stored earlier stay valid.
  */
 import { EXPRESSION_DIM, type ExpressionBasis } from '../face/model.js';
 import { VERTEX_COUNT } from '../face/topology.js';
@@ -16,8 +17,8 @@ export const NOISE_FLOOR_FACTOR = 1.5;
 export const MIN_COMPONENT_STDDEV_MM = 0.5;
 /** Slots the first clip may fill; the rest stay free for later clips. */
 export const FIRST_CLIP_MAX_COMPONENTS = 44;
-/** A later clip extends the basis when more than this share of its deformation energy is left over. */
-export const EXTEND_RESIDUAL_SHARE = 0.12;
+/** Most components one later clip may append, so that clips added after it still find free slots. */
+export const LATER_CLIP_MAX_COMPONENTS = 8;
 
 const D = VERTEX_COUNT * 3;
 
@@ -57,8 +58,8 @@ export function updateBasis(existing: ExpressionBasis | undefined, deformations:
   const total = energy(rows) || 1;
   if (existing) removeProjection(rows, m, existing);
   const residualShare = existing ? energy(rows) / total : 1;
-  const free = existing ? EXPRESSION_DIM - existing.activeCount : FIRST_CLIP_MAX_COMPONENTS;
-  if (existing && (residualShare <= EXTEND_RESIDUAL_SHARE || free <= 0)) return { basis: existing, created: false, residualShare };
+  const free = existing ? Math.min(LATER_CLIP_MAX_COMPONENTS, EXPRESSION_DIM - existing.activeCount) : FIRST_CLIP_MAX_COMPONENTS;
+  if (existing && free <= 0) return { basis: existing, created: false, residualShare };
 
   const pca = principalComponents(rows, m, D, EXPRESSION_DIM);
   // PCA on uncentred rows: variances are second moments about the neutral shape.
