@@ -1,6 +1,7 @@
 import type { Benchmark } from '../types.js';
 import { conditionFps } from './condition-fps.js';
 import { mediaIoBenchmark } from './media-io.js';
+import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark];

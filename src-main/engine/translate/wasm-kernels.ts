@@ -135,15 +135,26 @@ function phaseAxis(inSize: number, outSize: number, filter: number, stride: numb
   return { stride, taps, before, after, count, offset: padBefore - q0 * stride };
 }
 
-function conv2dBackpropInput(backend: WasmBackendLike, args: InputGradArgs): TensorInfo {
-  const { dy, filter, inputShape } = args;
-  const info = backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], args.strides, 1, args.pad, args.dimRoundingMode, false, dataFormatOf(args));
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
-  const ay = phaseAxis(inHeight, outHeight, filterHeight, info.strideHeight, info.padInfo.top);
-  const ax = phaseAxis(inWidth, outWidth, filterWidth, info.strideWidth, info.padInfo.left);
-  const calls = new KernelCalls(backend);
+/**
+ * Phase filters of transposed convolutions, cached per source filter buffer: with fixed
+ * weights (inference) the rearrangement runs once and XNNPACK's operator cache, keyed by
+ * filter buffer, is hit on every later frame. Entries whose source buffer was freed
+ * (a training update replaced the weights) are dropped on the next call.
+ */
+const phaseCache = new Map<object, { key: string; filter: TensorInfo }>();
 
+function phaseFilter(backend: WasmBackendLike, filter: TensorInfo, ay: PhaseAxis, ax: PhaseAxis, filterHeight: number, filterWidth: number, inChannels: number, outChannels: number): TensorInfo {
+  const alive = (backend as unknown as { dataIdMap: { has(id: object): boolean } }).dataIdMap;
+  for (const [dataId, entry] of phaseCache) {
+    if (!alive.has(dataId)) {
+      backend.disposeData(entry.filter.dataId);
+      phaseCache.delete(dataId);
+    }
+  }
+  const key = `${ay.taps},${ay.stride},${ax.taps},${ax.stride}`;
+  const cached = phaseCache.get(filter.dataId);
+  if (cached && cached.key === key) return cached.filter;
+  const calls = new KernelCalls(backend);
   // Phase filter [Jh, Jw, Cout, sh·sw·Cin]: tap t of phase r is W[r + (J−1−t)·s]. With
   // W viewed as [Jh, sh, Jw, sw·Cin·Cout] (k = j·s + r), that is a reversal of the j axes
   // and two 4-D/3-D transposes (wasm's slices and 6-D transposes are slow).
@@ -159,6 +170,23 @@ function conv2dBackpropInput(backend: WasmBackendLike, args: InputGradArgs): Ten
   w = calls.reshape(w, [ay.taps * ax.taps, ay.stride * ax.stride * inChannels, outChannels]);
   w = calls.call('Transpose', { x: w }, { perm: [0, 2, 1] });
   w = calls.reshape(w, [ay.taps, ax.taps, outChannels, ay.stride * ax.stride * inChannels]);
+  const result = calls.finish(w);
+  if (cached) backend.disposeData(cached.filter.dataId);
+  phaseCache.set(filter.dataId, { key, filter: result });
+  return result;
+}
+
+
+function conv2dBackpropInput(backend: WasmBackendLike, args: InputGradArgs): TensorInfo {
+  const { dy, filter, inputShape } = args;
+  const info = backend_util.computeConv2DInfo(
+    inputShape, filter.shape as [number, number, number, number], args.strides, 1, args.pad, args.dimRoundingMode, false, dataFormatOf(args));
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const ay = phaseAxis(inHeight, outHeight, filterHeight, info.strideHeight, info.padInfo.top);
+  const ax = phaseAxis(inWidth, outWidth, filterWidth, info.strideWidth, info.padInfo.left);
+  const calls = new KernelCalls(backend);
+
+  const w = phaseFilter(backend, filter, ay, ax, filterHeight, filterWidth, inChannels, outChannels);
 
   // Crop where a pad is negative, zero-pad where it is positive.
   let source = dy;
