@@ -1,0 +1,135 @@
+import { DvpError } from '../../shared/errors.js';
+import { ClipConditioning } from '../condition/clip-conditioning.js';
+import { composeShot } from '../edit/compose.js';
+import { flagOutOfRange, observedRanges, outOfRangeSpans, type OutOfRangeSpan } from '../edit/out-of-range.js';
+import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, POSE_DIMS, type ParamSequence } from '../edit/parameters.js';
+import { loadShotInputs } from '../edit/tracked-inputs.js';
+import { emptyParams, type FrameParams } from '../face/model.js';
+import { FrameFlag } from '../face/store.js';
+import type { Project } from '../project/project.js';
+
+/** An inclusive run of frames. */
+export interface FrameSpan {
+  start: number;
+  end: number;
+}
+
+export interface EditedShotOptions {
+  clipId: number;
+  /** Inclusive render range (clip frames). */
+  first: number;
+  last: number;
+  /** Network resolution and window of the model that will render the shot. */
+  resolution: number;
+  windowSize: number;
+}
+
+/**
+ * A shot ready to be conditioned for rendering: its edited parameters per frame (tracked →
+ * source bindings → keyframes, `edit/compose.ts`) with the tracked lighting, which frames
+ * the network synthesizes and which pass the plate through (no tracked face), and the
+ * frames whose requested parameters leave what the target showed.
+ */
+export class EditedShot {
+  private constructor(
+    readonly conditioning: ClipConditioning,
+    readonly first: number,
+    readonly last: number,
+    /** Clip frame of row 0 of `composed` (the window history before `first` is included). */
+    private readonly composedStart: number,
+    private readonly composed: ParamSequence,
+    /** Per render frame (index frame − first): 1 where the network synthesizes the frame. */
+    private readonly synthesized: Uint8Array,
+    /** The tracked SH lighting of each composed frame (lighting is never edited). */
+    private readonly lighting: readonly Float32Array[],
+    readonly outOfRange: OutOfRangeSpan[],
+    readonly outOfRangeFrames: number,
+  ) {}
+
+  static open(project: Project, options: EditedShotOptions): EditedShot {
+    const { clipId, first, last } = options;
+    const conditioning = ClipConditioning.open(project, clipId, { size: options.resolution, windowSize: options.windowSize });
+    const clip = conditioning.clip;
+    if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last < first || last >= clip.frameCount) {
+      throw new DvpError('INVALID_ARGUMENT', `${project.file}: frames ${first}-${last} are outside clip ${clip.id} (${clip.name}, frames 0-${clip.frameCount - 1}).`, {
+        file: project.file,
+      });
+    }
+    const inputs = loadShotInputs(project, clipId);
+    const composedStart = Math.max(0, first - (options.windowSize - 1));
+    const composed = composeShot(inputs, composedStart, last - composedStart + 1);
+
+    const tracked = new Map(conditioning.frames.map((f) => [f.frame, f]));
+    const synthesized = new Uint8Array(last - first + 1);
+    for (let f = first; f <= last; f++) {
+      const frame = tracked.get(f);
+      synthesized[f - first] = frame && (frame.flags & (FrameFlag.NoFace | FrameFlag.Corrupt)) === 0 ? 1 : 0;
+    }
+    // Lighting of the nearest tracked frame at or before each frame (the first one before tracking starts).
+    const lighting: Float32Array[] = [];
+    let current = conditioning.frames[0]!.params.sh;
+    for (let f = composedStart; f <= last; f++) {
+      current = tracked.get(f)?.params.sh ?? current;
+      lighting.push(current);
+    }
+
+    const observed = observedRanges(inputs.target.params, { rig: inputs.rig, include: (f) => inputs.target.trusted[f] === 1 });
+    const flagged = flagOutOfRange(rows(composed, first - composedStart, last - first + 1), observed, { rig: inputs.rig, firstFrame: first }).filter(
+      (f) => synthesized[f.frame - first] === 1,
+    );
+    return new EditedShot(conditioning, first, last, composedStart, composed, synthesized, lighting, outOfRangeSpans(flagged), flagged.length);
+  }
+
+  get frameCount(): number {
+    return this.last - this.first + 1;
+  }
+
+  /** True when the network synthesizes `frame`; false where the plate passes through. */
+  synthesizes(frame: number): boolean {
+    return this.synthesized[frame - this.first] === 1;
+  }
+
+  get synthesizedCount(): number {
+    return this.synthesized.reduce((n, v) => n + v, 0);
+  }
+
+  /** Runs of render frames that pass the plate through (no tracked face there). */
+  passThroughSpans(): FrameSpan[] {
+    const spans: FrameSpan[] = [];
+    for (let f = this.first; f <= this.last; f++) {
+      if (this.synthesizes(f)) continue;
+      const previous = spans.at(-1);
+      if (previous && previous.end === f - 1) previous.end = f;
+      else spans.push({ start: f, end: f });
+    }
+    return spans;
+  }
+
+  /** The edited parameters of `frame` (from the window history before `first` up to `last`). */
+  params(frame: number, out: FrameParams = emptyParams()): FrameParams {
+    const row = frame - this.composedStart;
+    if (row < 0 || row >= this.composed.frameCount) {
+      throw new DvpError('INTERNAL', `frame ${frame} lies outside the composed frames ${this.composedStart}-${this.last}.`);
+    }
+    const { pose, expression, gaze, eyelids } = this.composed;
+    out.rotation.set(pose.subarray(row * POSE_DIMS, row * POSE_DIMS + 3));
+    out.translation.set(pose.subarray(row * POSE_DIMS + 3, (row + 1) * POSE_DIMS));
+    out.expression.set(expression.subarray(row * EXPRESSION_DIMS, (row + 1) * EXPRESSION_DIMS));
+    out.gaze.set(gaze.subarray(row * GAZE_DIMS, (row + 1) * GAZE_DIMS));
+    out.eyelids.set(eyelids.subarray(row * EYELID_DIMS, (row + 1) * EYELID_DIMS));
+    out.sh.set(this.lighting[row]!);
+    return out;
+  }
+}
+
+/** Rows `start .. start+count−1` of a sequence as a sequence of their own (views, no copy). */
+function rows(sequence: ParamSequence, start: number, count: number): ParamSequence {
+  const view = (array: Float32Array, dims: number): Float32Array => array.subarray(start * dims, (start + count) * dims);
+  return {
+    frameCount: count,
+    pose: view(sequence.pose, POSE_DIMS),
+    expression: view(sequence.expression, EXPRESSION_DIMS),
+    gaze: view(sequence.gaze, GAZE_DIMS),
+    eyelids: view(sequence.eyelids, EYELID_DIMS),
+  };
+}

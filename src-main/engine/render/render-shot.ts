@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ProgressMeter, type ProgressListener } from '../../shared/cancel.js';
+import { DvpError } from '../../shared/errors.js';
+import type { OutOfRangeSpan } from '../edit/out-of-range.js';
+import { loadShotEdit } from '../edit/shot-edit.js';
+import { emptyParams } from '../face/model.js';
+import { readFrames } from '../media/frame-reader.js';
+import { FrameWriter } from '../media/frame-writer.js';
+import { OUTPUT_FORMATS, type OutputFormatId } from '../media/output-formats.js';
+import { offsetTimecode } from '../media/timecode.js';
+import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
+import type { Project } from '../project/project.js';
+import { selectBackend, type BackendRequest } from '../translate/backend.js';
+import { TranslationModel } from '../translate/model.js';
+import { featherMask } from './composite.js';
+import { EditedShot, type FrameSpan } from './edited-shot.js';
+import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
+import { conformAudio, type AlignedAudio, type AudioChoice } from './render-audio.js';
+import { findRenderModel } from './render-model.js';
+
+export interface RenderShotOptions {
+  /** The target clip (its shot). */
+  clipId: number;
+  /** Inclusive clip frames; the whole clip by default. */
+  range?: { first: number; last: number };
+  /** A model of the clip; its newest model with a checkpoint by default. */
+  modelId?: number;
+  backend?: BackendRequest;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export interface RenderFileOptions extends RenderShotOptions {
+  out: string;
+  format: OutputFormatId;
+  audio: AudioChoice;
+  onProgress?: ProgressListener;
+}
+
+export interface RenderSummary {
+  file: string;
+  format: OutputFormatId;
+  first: number;
+  last: number;
+  frames: number;
+  /** Frames the network synthesized; the others passed the plate through. */
+  synthesized: number;
+  passThrough: FrameSpan[];
+  outOfRange: OutOfRangeSpan[];
+  outOfRangeFrames: number;
+  /** Start timecode written into the file. */
+  timecode: string;
+  /** What the sound is, or null for a silent render. */
+  audio: string | null;
+  modelId: number;
+  checkpointStep: number;
+  framesPerSecond: number;
+}
+
+/** A shot opened for rendering: the edited shot, the restored network, and the plates. */
+export interface ShotRender {
+  clip: Clip;
+  shot: EditedShot;
+  modelId: number;
+  checkpointStep: number;
+  /** The rendered frames in order (RGB, or RGBA with the matte as alpha). */
+  frames(options?: { alpha?: boolean; signal?: AbortSignal }): AsyncGenerator<RenderedFrame>;
+  dispose(): void;
+}
+
+/**
+ * Opens a shot for rendering: edited parameters per frame (composition) → conditioning
+ * volumes (sliding window) → network → feathered into the full-resolution plate.
+ */
+export async function openShotRender(project: Project, options: RenderShotOptions): Promise<ShotRender> {
+  const clip = resolveClipMedia(project, getClip(project, options.clipId));
+  if (clip.role !== 'target') {
+    throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${clip.id} (${clip.name}) is a ${clip.role} clip; only target clips are rendered.`, { file: project.file });
+  }
+  const { record, checkpoint } = findRenderModel(project, clip, options.modelId);
+  const { resolution, windowSize } = record.config.network;
+  const first = options.range?.first ?? 0;
+  const last = options.range?.last ?? clip.frameCount - 1;
+  const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize });
+  await selectBackend(options.backend ?? 'auto', options.log);
+  const model = new TranslationModel(record.config);
+  try {
+    model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const crop = shot.conditioning.crop;
+  const mask = featherMask(crop.size);
+  const info = clipVideoInfo(clip);
+  return {
+    clip,
+    shot,
+    modelId: record.id,
+    checkpointStep: checkpoint.step,
+    frames(frameOptions = {}) {
+      const scratch = emptyParams();
+      const sequence = shot.conditioning.sequence((f) => shot.params(f, scratch));
+      const signal = frameOptions.signal ?? options.signal;
+      const plates = readFrames(clip.path, info, { start: first, count: last - first + 1, ...(signal ? { signal } : {}) });
+      return synthesizeIntoPlates(plates, {
+        generator: model.generator,
+        crop,
+        mask,
+        volumeFor: (f) => (shot.synthesizes(f) ? sequence.volumeAt(f) : undefined),
+        ...(frameOptions.alpha ? { alpha: true } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * Renders a shot into a file: ProRes 422 HQ, ProRes 4444 (the blend matte as alpha) or an
+ * H.264 proxy, with the clip's timecode offset by the range start and the chosen audio.
+ * A cancelled or failed render leaves no file behind.
+ */
+export async function renderShotToFile(project: Project, options: RenderFileOptions): Promise<RenderSummary> {
+  const format = OUTPUT_FORMATS[options.format];
+  if (path.extname(options.out).toLowerCase() !== format.extension) {
+    throw new DvpError('INVALID_ARGUMENT', `${options.out}: a ${format.label} render must be written to a ${format.extension} file.`, { file: options.out });
+  }
+  const render = await openShotRender(project, options);
+  const { clip, shot } = render;
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'dvp-render-'));
+  try {
+    const durationSec = (shot.frameCount * clip.fps.den) / clip.fps.num;
+    const aligned = alignAudio(project, clip, shot.first, options.audio);
+    let audioFile: string | undefined;
+    if (aligned) {
+      audioFile = path.join(temp, 'audio.wav');
+      await conformAudio(aligned, durationSec, audioFile, options.signal);
+    }
+    const timecode = offsetTimecode(clip.startTimecode, shot.first, clip.fps);
+    const writer = FrameWriter.open({
+      file: options.out,
+      format: options.format,
+      width: clip.width,
+      height: clip.height,
+      fps: clip.fps,
+      timecode,
+      ...(audioFile ? { audio: { kind: 'file' as const, path: audioFile } } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const meter = new ProgressMeter(shot.frameCount);
+    let done = 0;
+    try {
+      for await (const frame of render.frames({ alpha: format.inputPixFmt === 'rgba' })) {
+        await writer.write(frame.data);
+        done++;
+        options.onProgress?.(meter.update(done, frame.synthesized ? undefined : 'no face: plate passed through'));
+      }
+      await writer.finish();
+    } catch (error) {
+      await writer.abort();
+      if (options.signal?.aborted) throw new DvpError('CANCELLED', `Rendering ${options.out} was cancelled; no file was written.`, { file: options.out });
+      throw error;
+    }
+    return {
+      file: options.out,
+      format: options.format,
+      first: shot.first,
+      last: shot.last,
+      frames: done,
+      synthesized: shot.synthesizedCount,
+      passThrough: shot.passThroughSpans(),
+      outOfRange: shot.outOfRange,
+      outOfRangeFrames: shot.outOfRangeFrames,
+      timecode,
+      audio: aligned?.label ?? null,
+      modelId: render.modelId,
+      checkpointStep: render.checkpointStep,
+      framesPerSecond: meter.averageRate(done),
+    };
+  } finally {
+    render.dispose();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** The audio track lined up with render frame `first`, or undefined for a silent render. */
+export function alignAudio(project: Project, clip: Clip, first: number, choice: AudioChoice): AlignedAudio | undefined {
+  const fps = clip.fps.num / clip.fps.den;
+  switch (choice.kind) {
+    case 'none':
+      return undefined;
+    case 'target':
+      // A silent target gives a silent render, as the source footage was.
+      return clip.audio.length > 0 ? { path: clip.path, startSec: first / fps, label: `target clip audio (${clip.name})` } : undefined;
+    case 'file':
+      return { path: path.resolve(choice.path), startSec: (first - (choice.alignFrame ?? 0)) / fps, label: `${path.basename(choice.path)}` };
+    case 'source': {
+      const binding = loadShotEdit(project, clip.id)?.bindings.at(-1);
+      if (!binding) {
+        throw new DvpError('INVALID_ARGUMENT', `${project.file}: --audio source needs a source binding on clip ${clip.id} (${clip.name}); add one with \`dvp reenact\`.`, {
+          file: project.file,
+        });
+      }
+      const source = resolveClipMedia(project, getClip(project, binding.sourceClipId));
+      if (source.audio.length === 0) {
+        throw new DvpError('INVALID_ARGUMENT', `${source.path}: the bound source clip ${source.id} (${source.name}) has no audio; choose --audio target, none or a file.`, {
+          file: source.path,
+        });
+      }
+      return { path: source.path, startSec: (first - binding.offset) / fps, label: `source clip audio (${source.name}, offset ${binding.offset})` };
+    }
+  }
+}
