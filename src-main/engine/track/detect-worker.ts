@@ -32,11 +32,13 @@ async function runChunk(file: string, info: VideoInfo, start: number, count: num
   try {
     for await (const frame of readFrames(file, info, { start, count })) {
       let faces = await detector.detect(frame.data, frame.width, frame.height, { fresh: first, minSize });
-      const largest = Math.max(0, ...faces.map((f) => Math.max(f.box[2], f.box[3])));
-      if (first && faces.some((f) => Math.max(f.box[2], f.box[3]) < SMALL_FACE_SHARE * largest)) {
-        faces = await detector.detect(frame.data, frame.width, frame.height, { fresh: true, minSize: SMALL_FACE_SHARE * largest });
+      const largest = Math.max(0, ...faces.map((f) => f.detectorSize));
+      // The box detector measures faces of non-square frames on a scale shrunk by the aspect ratio.
+      const threshold = (SMALL_FACE_SHARE * largest * Math.min(frame.width, frame.height)) / Math.max(frame.width, frame.height);
+      if (first && faces.some((f) => f.detectorSize < SMALL_FACE_SHARE * largest)) {
+        faces = await detector.detect(frame.data, frame.width, frame.height, { fresh: true, minSize: threshold });
       }
-      if (largest > 0) minSize = SMALL_FACE_SHARE * largest;
+      if (largest > 0) minSize = threshold;
       first = false;
       const out: WorkerFace[] = faces.map((face) => ({ ...face, colours: sampleColours(frame.data, frame.width, frame.height, face.points) }));
       post({ type: 'frame', index: frame.index, faces: out }, out.flatMap((f) => [f.points.buffer as ArrayBuffer, f.colours.buffer as ArrayBuffer]));

@@ -25,6 +25,8 @@ export interface Detection {
   score: number;
   /** Box detector confidence in [0, 1]. */
   boxScore: number;
+  /** Size (pixels) of the box detector's face square: the unit of `minSize`. */
+  detectorSize: number;
 }
 
 export interface DetectorOptions {
@@ -165,7 +167,7 @@ export class FaceDetector {
             points[3 * i + 1] = p[1]!;
             points[3 * i + 2] = (p[2] ?? 0) * zScale;
           }
-          return { points, box: face.box, score: face.score, boxScore: face.boxScore };
+          return { points, box: face.box, score: face.score, boxScore: face.boxScore, detectorSize: Math.max(face.size[0], face.size[1]) };
         });
     } finally {
       input.dispose();
