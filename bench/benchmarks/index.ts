@@ -1,7 +1,8 @@
 import type { Benchmark } from '../types.js';
 import { conditionFps } from './condition-fps.js';
 import { mediaIoBenchmark } from './media-io.js';
+import { trackClipsBenchmark } from './track-clips.js';
 import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark];

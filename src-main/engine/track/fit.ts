@@ -155,6 +155,10 @@ export function fitFrame(model: FaceModel, points: Float32Array, start: FramePar
     params.eyelids[0] = params.eyelids[0]! + g[6]!;
     params.eyelids[1] = params.eyelids[1]! + g[7]!;
     for (let k = 0; k < K; k++) params.expression[k] = params.expression[k]! + g[8 + k]!;
+    // Converged: rotation below 0.01°, translation below 0.01 mm, coefficients below 0.01.
+    let step = Math.max(Math.abs(g[0]!), Math.abs(g[1]!), Math.abs(g[2]!)) * 5000;
+    for (let p = 3; p < P; p++) step = Math.max(step, Math.abs(g[p]!) * 100);
+    if (step < 1) break;
   }
   fitGaze(model, points, params);
   return { params, errors: reprojectionErrors(model, params, points), interOcularPx: iod };
