@@ -64,6 +64,8 @@ export class ConditionRenderer {
    * to one contiguous record per pixel.
    */
   private readonly records: Float64Array;
+  /** One frame, contiguous: where a strided `render` draws before copying out. */
+  private frame: Float32Array | undefined;
 
   constructor(readonly topology: ConditionTopology, readonly width: number, readonly height: number) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -128,45 +130,37 @@ export class ConditionRenderer {
     visibility.clear();
     rasterize(visibility, face.screen, triangles, { frontFaceSign: topology.frontFaceSign });
 
+    // Background first (a native fill), then the face pixels.
+    const target = stride === CHANNELS_PER_FRAME && offset === 0 ? out : (this.frame ??= new Float32Array(pixelCount * CHANNELS_PER_FRAME));
+    target.fill(-1, 0, pixelCount * CHANNELS_PER_FRAME);
     const { triangle: triangleAt, weight1, weight2 } = visibility;
     const { left, right } = face.pupils;
     for (let y = 0, p = 0; y < height; y++) {
-      const cy = y + 0.5;
       for (let x = 0; x < width; x++, p++) {
-        const o = offset + p * stride;
         const t = triangleAt[p]!;
-        if (t < 0) {
-          out[o] = -1;
-          out[o + 1] = -1;
-          out[o + 2] = -1;
-          out[o + 3] = -1;
-          out[o + 4] = -1;
-          out[o + 5] = -1;
-          out[o + 6] = -1;
-          out[o + 7] = -1;
-          out[o + 8] = -1;
-          continue;
-        }
+        if (t < 0) continue;
+        const o = p * CHANNELS_PER_FRAME;
         const w1 = weight1[p]!;
         const w2 = weight2[p]!;
         const r = RECORD * t;
-        out[o] = records[r]! + w1 * records[r + 1]! + w2 * records[r + 2]!;
-        out[o + 1] = records[r + 3]! + w1 * records[r + 4]! + w2 * records[r + 5]!;
-        out[o + 2] = records[r + 6]! + w1 * records[r + 7]! + w2 * records[r + 8]!;
-        out[o + 3] = records[r + 9]! + w1 * records[r + 10]! + w2 * records[r + 11]!;
-        out[o + 4] = records[r + 12]! + w1 * records[r + 13]! + w2 * records[r + 14]!;
-        out[o + 5] = records[r + 15]!;
+        target[o] = records[r]! + w1 * records[r + 1]! + w2 * records[r + 2]!;
+        target[o + 1] = records[r + 3]! + w1 * records[r + 4]! + w2 * records[r + 5]!;
+        target[o + 2] = records[r + 6]! + w1 * records[r + 7]! + w2 * records[r + 8]!;
+        target[o + 3] = records[r + 9]! + w1 * records[r + 10]! + w2 * records[r + 11]!;
+        target[o + 4] = records[r + 12]! + w1 * records[r + 13]! + w2 * records[r + 14]!;
+        target[o + 5] = records[r + 15]!;
         const region = regionOfTriangle[t]!;
         if (region === Region.LeftEye || region === Region.RightEye) {
-          const coverage = discCoverage(region === Region.LeftEye ? left : right, x + 0.5, cy);
-          out[o + 6] = 1 - 2 * coverage;
-          out[o + 7] = 1 - 2 * coverage;
-          out[o + 8] = 1;
-        } else {
-          out[o + 6] = -1;
-          out[o + 7] = -1;
-          out[o + 8] = -1;
+          const coverage = discCoverage(region === Region.LeftEye ? left : right, x + 0.5, y + 0.5);
+          target[o + 6] = 1 - 2 * coverage;
+          target[o + 7] = 1 - 2 * coverage;
+          target[o + 8] = 1;
         }
+      }
+    }
+    if (target !== out) {
+      for (let p = 0, i = 0, o = offset; p < pixelCount; p++, i += CHANNELS_PER_FRAME, o += stride) {
+        for (let c = 0; c < CHANNELS_PER_FRAME; c++) out[o + c] = target[i + c]!;
       }
     }
   }

@@ -134,33 +134,46 @@ export function rasterize(
     const iz2 = 1 / z2;
     const inverseArea = 1 / area;
 
-    for (let y = minY; y <= maxY; y++) {
-      let w0 = row0;
-      let w1 = row1;
-      let w2 = row2;
-      let p = y * width + minX;
-      for (let x = minX; x <= maxX; x++, p++) {
-        if (w0 >= 0 && w1 >= 0 && w2 >= 0) {
-          const q0 = (w0 + bias0) * iz0;
-          const q1 = (w1 + bias1) * iz1;
-          const q2 = (w2 + bias2) * iz2;
-          const sum = q0 + q1 + q2;
-          const depth = sum * inverseArea;
-          if (depth > inverseDepth[p]!) {
-            const normalise = 1 / sum;
-            inverseDepth[p] = depth;
-            triangleBuffer[p] = id;
-            weight1[p] = (swapped ? q2 : q1) * normalise;
-            weight2[p] = (swapped ? q1 : q2) * normalise;
-          }
+    for (let y = minY; y <= maxY; y++, row0 += stepY0, row1 += stepY1, row2 += stepY2) {
+      // The covered span of this row: where every (biased) edge function is ≥ 0.
+      let first = 0;
+      let last = maxX - minX;
+      if (stepX0 > 0) { if (row0 < 0) first = Math.max(first, Math.ceil(-row0 / stepX0)); }
+      else if (stepX0 < 0) { if (row0 < 0) continue; last = Math.min(last, Math.floor(row0 / -stepX0)); }
+      else if (row0 < 0) continue;
+      if (stepX1 > 0) { if (row1 < 0) first = Math.max(first, Math.ceil(-row1 / stepX1)); }
+      else if (stepX1 < 0) { if (row1 < 0) continue; last = Math.min(last, Math.floor(row1 / -stepX1)); }
+      else if (row1 < 0) continue;
+      if (stepX2 > 0) { if (row2 < 0) first = Math.max(first, Math.ceil(-row2 / stepX2)); }
+      else if (stepX2 < 0) { if (row2 < 0) continue; last = Math.min(last, Math.floor(row2 / -stepX2)); }
+      else if (row2 < 0) continue;
+      // Floating division can only widen the span (by rounding a quotient onto an integer);
+      // narrow it back with the exact integer edge values.
+      while (first <= last && (row0 + first * stepX0 < 0 || row1 + first * stepX1 < 0 || row2 + first * stepX2 < 0)) first++;
+      while (last >= first && (row0 + last * stepX0 < 0 || row1 + last * stepX1 < 0 || row2 + last * stepX2 < 0)) last--;
+      if (first > last) continue;
+
+      let w0 = row0 + first * stepX0 + bias0;
+      let w1 = row1 + first * stepX1 + bias1;
+      let w2 = row2 + first * stepX2 + bias2;
+      const end = y * width + minX + last;
+      for (let p = y * width + minX + first; p <= end; p++) {
+        const q0 = w0 * iz0;
+        const q1 = w1 * iz1;
+        const q2 = w2 * iz2;
+        const sum = q0 + q1 + q2;
+        const depth = sum * inverseArea;
+        if (depth > inverseDepth[p]!) {
+          const normalise = 1 / sum;
+          inverseDepth[p] = depth;
+          triangleBuffer[p] = id;
+          weight1[p] = (swapped ? q2 : q1) * normalise;
+          weight2[p] = (swapped ? q1 : q2) * normalise;
         }
         w0 += stepX0;
         w1 += stepX1;
         w2 += stepX2;
       }
-      row0 += stepY0;
-      row1 += stepY1;
-      row2 += stepY2;
     }
   }
 }

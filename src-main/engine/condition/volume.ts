@@ -47,22 +47,28 @@ export function renderVolume(out: Float32Array, pixelCount: number, frames: read
   }
 }
 
+/** Pixels per tile of the shift: a tile's part of the volume (about 0.8 MB at Nw = 11) stays in cache while its newest slot is written. */
+const SHIFT_TILE_PIXELS = 2048;
+
 /**
  * The space-time volume of a sliding window over consecutive frames. Each frame is
- * rendered once: pushing the next frame shifts the whole buffer by nine floats (one
- * memmove: every pixel's slots move one step older, the oldest drops out) and draws the
- * new frame into the newest slot. The first push after construction or `reset` fills
- * every slot with that frame, as `windowFrames` defines for the start of a clip.
+ * rendered once, into a one-frame buffer; pushing it shifts the volume by nine floats
+ * (every pixel's slots move one step older, the oldest drops out) and copies the new
+ * frame into the newest slot, tile by tile so each tile is moved and completed while it
+ * is in cache. The first push after construction or `reset` fills every slot with that
+ * frame, as `windowFrames` defines for the start of a clip.
  */
 export class SlidingVolume {
   readonly data: Float32Array;
   readonly stride: number;
+  private readonly frame: Float32Array;
   private pushed = 0;
 
   constructor(readonly width: number, readonly height: number, readonly windowSize = DEFAULT_WINDOW_SIZE) {
     checkWindowSize(windowSize);
     this.stride = CHANNELS_PER_FRAME * windowSize;
     this.data = new Float32Array(volumeLength(width, height, windowSize));
+    this.frame = new Float32Array(width * height * CHANNELS_PER_FRAME);
   }
 
   /** Frames pushed since the last reset. */
@@ -85,12 +91,29 @@ export class SlidingVolume {
   }
 
   push(draw: FrameDrawer): void {
-    const newest = CHANNELS_PER_FRAME * (this.windowSize - 1);
-    if (this.pushed > 0) this.data.copyWithin(0, CHANNELS_PER_FRAME);
-    draw(this.data, this.stride, newest);
-    if (this.pushed === 0) {
-      const pixelCount = this.width * this.height;
-      for (let k = 0; k < this.windowSize - 1; k++) copySlot(this.data, pixelCount, this.stride, this.windowSize - 1, k);
+    const { data, frame, stride } = this;
+    const pixelCount = this.width * this.height;
+    draw(frame, CHANNELS_PER_FRAME, 0);
+    const first = this.pushed === 0;
+    for (let p0 = 0; p0 < pixelCount; p0 += SHIFT_TILE_PIXELS) {
+      const p1 = Math.min(pixelCount, p0 + SHIFT_TILE_PIXELS);
+      if (!first) {
+        // Reads up to 9 floats past the tile: the next tile's oldest slot, not yet moved.
+        data.copyWithin(p0 * stride, p0 * stride + CHANNELS_PER_FRAME, Math.min(data.length, p1 * stride + CHANNELS_PER_FRAME));
+      }
+      for (let slot = first ? 0 : this.windowSize - 1; slot < this.windowSize; slot++) {
+        for (let p = p0, o = p0 * stride + slot * CHANNELS_PER_FRAME, i = p0 * CHANNELS_PER_FRAME; p < p1; p++, o += stride, i += CHANNELS_PER_FRAME) {
+          data[o] = frame[i]!;
+          data[o + 1] = frame[i + 1]!;
+          data[o + 2] = frame[i + 2]!;
+          data[o + 3] = frame[i + 3]!;
+          data[o + 4] = frame[i + 4]!;
+          data[o + 5] = frame[i + 5]!;
+          data[o + 6] = frame[i + 6]!;
+          data[o + 7] = frame[i + 7]!;
+          data[o + 8] = frame[i + 8]!;
+        }
+      }
     }
     this.pushed++;
   }
