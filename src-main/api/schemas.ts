@@ -29,6 +29,12 @@ export const ClipSchema = z.object({
   durationSec: z.number().nonnegative(),
   startTimecode: z.string().nullable(),
   audio: z.array(AudioStreamSchema),
+  /** How far the pipeline has got with this clip. */
+  status: z.object({
+    trackedFrames: z.number().int().nonnegative(),
+    models: z.number().int().nonnegative(),
+    checkpoints: z.number().int().nonnegative(),
+  }),
 });
 export type Clip = z.infer<typeof ClipSchema>;
 

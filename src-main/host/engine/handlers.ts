@@ -47,10 +47,13 @@ export const engineHandlers: { [M in EngineMethodName]: Handler<EngineSpecs[M]> 
       stored = getClip(project, clip.id);
     }
     engine.projectChanged();
-    return toApiClip(stored);
+    return toApiClip(stored, project);
   },
 
-  'clip.list': (_params, engine) => listClips(engine.requireProject()).map(toApiClip),
+  'clip.list': (_params, engine) => {
+    const project = engine.requireProject();
+    return listClips(project).map((clip) => toApiClip(clip, project));
+  },
 
   'media.frame': async ({ clipId, index, format }, engine) => {
     const clip = getClip(engine.requireProject(), clipId);
@@ -63,7 +66,7 @@ export const engineHandlers: { [M in EngineMethodName]: Handler<EngineSpecs[M]> 
   },
 };
 
-function toApiClip(clip: Clip): ApiClip {
+function toApiClip(clip: Clip, project: Project): ApiClip {
   return {
     id: clip.id,
     name: clip.name,
@@ -77,6 +80,23 @@ function toApiClip(clip: Clip): ApiClip {
     durationSec: clip.durationSec,
     startTimecode: clip.startTimecode,
     audio: clip.audio,
+    status: clipStatus(project, clip.id),
+  };
+}
+
+/** Counts from the tracking and training tables (each counted only once its migration exists). */
+function clipStatus(project: Project, clipId: number): ApiClip['status'] {
+  const tables = new Set(
+    (project.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name),
+  );
+  const count = (table: string, sql: string): number =>
+    tables.has(table) ? (project.db.prepare(sql).get(clipId) as { n: number }).n : 0;
+  return {
+    trackedFrames: count('face_frames', 'SELECT COUNT(*) AS n FROM face_frames WHERE clip_id = ?'),
+    models: count('models', 'SELECT COUNT(*) AS n FROM models WHERE clip_id = ?'),
+    checkpoints: tables.has('models')
+      ? count('checkpoints', 'SELECT COUNT(*) AS n FROM checkpoints c JOIN models m ON m.id = c.model_id WHERE m.clip_id = ?')
+      : 0,
   };
 }
 

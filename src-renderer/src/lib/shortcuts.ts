@@ -1,0 +1,60 @@
+import type { Player } from './state/player.svelte.js';
+import type { Studio } from './state/studio.svelte.js';
+import type { UiState } from './state/ui.svelte.js';
+
+export interface Shortcut {
+  keys: string;
+  action: string;
+}
+
+/** Shown in the help overlay; `handleShortcut` implements exactly these. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: 'Space', action: 'Play / pause' },
+  { keys: 'L', action: 'Play forward; again for 2×, 4×, 8×' },
+  { keys: 'J', action: 'Play backward; again for 2×, 4×, 8×' },
+  { keys: 'K', action: 'Stop' },
+  { keys: '← / →', action: 'Previous / next frame' },
+  { keys: 'Shift + ← / →', action: '10 frames back / forward' },
+  { keys: 'Home / End', action: 'First / last frame' },
+  { keys: 'F', action: 'Fit the frame / show it at 100 %' },
+  { keys: 'Ctrl + N', action: 'New project' },
+  { keys: 'Ctrl + O', action: 'Open a project' },
+  { keys: 'Ctrl + I', action: 'Import a clip' },
+  { keys: '?', action: 'This help' },
+  { keys: 'Esc', action: 'Close a dialog' },
+];
+
+export interface ShortcutTargets {
+  studio: Studio;
+  player: Player;
+  ui: UiState;
+}
+
+export function handleShortcut(event: KeyboardEvent, { player, ui }: ShortcutTargets): void {
+  const target = event.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+  const ctrl = event.ctrlKey || event.metaKey;
+  if (event.key === 'Escape') {
+    if (ui.helpOpen) ui.helpOpen = false;
+    else ui.cancel();
+    return;
+  }
+  if (ui.browser) return;
+  let handled = true;
+  if (ctrl && event.key.toLowerCase() === 'n') void ui.pick('new-project');
+  else if (ctrl && event.key.toLowerCase() === 'o') void ui.pick('open-project');
+  else if (ctrl && event.key.toLowerCase() === 'i') void ui.pick('import-clip');
+  else if (ctrl || event.altKey) handled = false;
+  else if (event.key === '?') ui.helpOpen = !ui.helpOpen;
+  else if (event.key === ' ') player.togglePlay();
+  else if (event.key === 'l' || event.key === 'L') player.shuttle(1);
+  else if (event.key === 'j' || event.key === 'J') player.shuttle(-1);
+  else if (event.key === 'k' || event.key === 'K') player.pause();
+  else if (event.key === 'ArrowRight') player.step(event.shiftKey ? 10 : 1);
+  else if (event.key === 'ArrowLeft') player.step(event.shiftKey ? -10 : -1);
+  else if (event.key === 'Home') player.toStart();
+  else if (event.key === 'End') player.toEnd();
+  else if (event.key === 'f' || event.key === 'F') player.zoom = player.zoom === 'fit' ? 'actual' : 'fit';
+  else handled = false;
+  if (handled) event.preventDefault();
+}

@@ -1,0 +1,16 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+import { connectBackend } from './lib/api/bridge.js';
+import { Player } from './lib/state/player.svelte.js';
+import { Studio } from './lib/state/studio.svelte.js';
+import { UiState } from './lib/state/ui.svelte.js';
+
+const studio = new Studio(connectBackend());
+const player = new Player();
+const ui = new UiState(studio);
+void studio.load();
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element.');
+mount(App, { target, props: { studio, player, ui } });

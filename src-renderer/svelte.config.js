@@ -1,0 +1,4 @@
+// Svelte 5 strips TypeScript from <script lang="ts"> itself; no preprocessor needed.
+export default {
+  compilerOptions: { runes: true },
+};
