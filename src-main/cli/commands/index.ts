@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { conditionCommand } from './condition.js';
+import { dubCommand } from './dub.js';
 import { editsCommand } from './edits.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
@@ -7,8 +8,10 @@ import { infoCommand } from './info.js';
 import { keyCommand } from './key.js';
 import { newCommand } from './new.js';
 import { overlayCommand } from './overlay.js';
+import { reenactCommand } from './reenact.js';
 import { redoCommand } from './redo.js';
 import { relinkCommand } from './relink.js';
+import { renderCommand } from './render.js';
 import { serveCommand } from './serve.js';
 import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
@@ -17,4 +20,4 @@ import { transcodeCommand } from './transcode.js';
 import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, serveCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, reenactCommand, renderCommand, dubCommand, serveCommand];

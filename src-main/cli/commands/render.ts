@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
+import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
+import { Project } from '../../engine/project/project.js';
+import type { AudioChoice } from '../../engine/render/render-audio.js';
+import { renderShotToFile, type RenderSummary } from '../../engine/render/render-shot.js';
+import { parseBackendRequest } from '../../engine/translate/backend.js';
+import { DvpError } from '../../shared/errors.js';
+import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
+import { parseFrameRange } from '../range.js';
+
+export function parseId(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const id = Number(text);
+  if (!Number.isInteger(id) || id <= 0) throw new DvpError('INVALID_ARGUMENT', `--${name} must be an id (a whole number ≥ 1), not '${text}'.`);
+  return id;
+}
+
+export function parseFormat(text: string | undefined): OutputFormatId {
+  const format = text ?? 'prores-hq';
+  if (!isOutputFormatId(format)) throw new DvpError('INVALID_ARGUMENT', `--format must be prores-hq, prores-4444 or h264 (got '${format}').`);
+  return format;
+}
+
+function parseAudio(text: string | undefined): AudioChoice {
+  const value = text ?? 'target';
+  if (value === 'target' || value === 'source' || value === 'none') return { kind: value };
+  return { kind: 'file', path: path.resolve(value) };
+}
+
+/** The lines a render prints: what was written, then warnings a colourist must see. */
+export function describeRender(summary: RenderSummary): string[] {
+  const lines = [
+    `wrote ${summary.file}: frames ${summary.first}-${summary.last} (${summary.frames} frames, ${summary.synthesized} synthesized), ${summary.format}, timecode ${summary.timecode}, ` +
+      `${summary.audio ? `audio: ${summary.audio}` : 'no audio'}; model ${summary.modelId} (step ${summary.checkpointStep}), ${summary.framesPerSecond.toFixed(1)} frames/s`,
+  ];
+  for (const span of summary.passThrough) {
+    lines.push(`note: frames ${span.start}-${span.end} have no tracked face; the plate passes through unchanged there.`);
+  }
+  if (summary.outOfRangeFrames > 0) {
+    lines.push(`warning: ${summary.outOfRangeFrames} frame(s) ask for parameters outside what the target showed in training; expect artefacts there:`);
+    for (const span of summary.outOfRange) lines.push(`warning:   frames ${span.start}-${span.end}: ${describeParams(span.params)}`);
+  }
+  return lines;
+}
+
+/** Named controls first; the raw expression coefficients (expression0…63) only counted. */
+function describeParams(params: readonly string[]): string {
+  const named = params.filter((p) => !/^expression\d+$/.test(p));
+  const coefficients = params.length - named.length;
+  const parts = [...named];
+  if (coefficients > 0) parts.push(`${coefficients} expression coefficient${coefficients === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+export function printRender(context: CommandContext, summary: RenderSummary): void {
+  if (context.values.json) context.stdout(JSON.stringify(summary, null, 2));
+  else for (const line of describeRender(summary)) context.stdout(line);
+}
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: "Render a shot's edit to ProRes or H.264: edited parameters → conditioning → network → composited into the plate, with timecode and audio.",
+  usage: 'render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] [--model ID] [--backend B] [--json]',
+  options: {
+    shot: { type: 'string' },
+    range: { type: 'string' },
+    format: { type: 'string' },
+    audio: { type: 'string' },
+    out: { type: 'string' },
+    model: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(context) {
+    const file = positional(context, 0, 'the project file (FILE.dvp)');
+    const out = stringOption(context, 'out');
+    if (!out) throw new DvpError('INVALID_ARGUMENT', 'missing --out FILE (e.g. shot.mov).');
+    const format = parseFormat(stringOption(context, 'format'));
+    const audio = parseAudio(stringOption(context, 'audio'));
+    const rangeText = stringOption(context, 'range');
+    const range = rangeText === undefined ? undefined : parseFrameRange(rangeText);
+    const shotId = parseId(stringOption(context, 'shot'), 'shot');
+    const modelId = parseId(stringOption(context, 'model'), 'model');
+    const backend = parseBackendRequest(stringOption(context, 'backend'));
+    const project = Project.open(file, { readonly: true });
+    try {
+      const clip = resolveTargetClip(project, shotId);
+      const summary = await renderShotToFile(project, {
+        clipId: clip.id,
+        out: path.resolve(out),
+        format,
+        audio,
+        backend,
+        signal: context.signal,
+        ...(context.values.json ? {} : { log: context.stdout }),
+        onProgress: (p) => context.progress('render', p),
+        ...(range ? { range } : {}),
+        ...(modelId !== undefined ? { modelId } : {}),
+      });
+      printRender(context, summary);
+    } finally {
+      project.close();
+    }
+  },
+};
