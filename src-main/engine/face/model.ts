@@ -46,7 +46,7 @@ export interface FaceIdentity {
   basisVersion: number;
   /** VERTEX_COUNT × 3, model space, millimetres. */
   neutralShape: Float32Array;
-  /** VERTEX_COUNT × 3 diffuse reflectance, linear RGB in [0, 1]. */
+  /** VERTEX_COUNT × 3 diffuse reflectance in [0, 1], in the video's own (gamma-encoded) RGB like the frames. */
   albedo: Float32Array;
   /** Eyeball centres in model space: subject's left eye xyz, then right eye xyz. */
   eyeballCentres: Float32Array;

@@ -40,7 +40,7 @@ export interface PosedMesh {
   albedo: Float32Array;
   /** VERTEX_COUNT × 3 SH irradiance at each vertex. */
   shading: Float32Array;
-  /** VERTEX_COUNT × 3 diffuse colour = albedo × shading (linear RGB, may exceed 1). */
+  /** VERTEX_COUNT × 3 diffuse colour = albedo × shading, comparable to the frame's RGB / 255 (may exceed 1). */
   colour: Float32Array;
   /** The 27 SH coefficients used (3·k + channel). */
   sh: Float32Array;
