@@ -18,10 +18,13 @@ export class FrameCache {
   private bytes = 0;
   private readonly decodes = new Set<Decode>();
   private generation = 0;
+  /** Per media: where the last decode ended and how long it was, to spot playback. */
+  private readonly lastRun = new Map<string, { end: number; length: number }>();
 
   constructor(
     private readonly budgetBytes = 256 * 1024 * 1024,
-    private readonly runLength = 12,
+    private readonly minRun = 12,
+    private readonly maxRun = 96,
   ) {}
 
   /** `key` names the media (clip id and path), so a relinked clip is decoded afresh. */
@@ -45,6 +48,7 @@ export class FrameCache {
 
   clear(): void {
     this.frames.clear();
+    this.lastRun.clear();
     this.bytes = 0;
     this.generation++;
   }
@@ -59,8 +63,20 @@ export class FrameCache {
     return frame;
   }
 
+  /**
+   * A miss just after the previous run means playback outran the decoder: decode twice as far
+   * ahead this time (up to `maxRun`). A jump elsewhere (scrubbing) goes back to a short run.
+   */
+  private runLength(key: string, first: number): number {
+    const last = this.lastRun.get(key);
+    const sequential = last !== undefined && first >= last.end && first <= last.end + last.length;
+    const length = sequential ? Math.min(this.maxRun, last.length * 2) : this.minRun;
+    this.lastRun.set(key, { end: first + length, length });
+    return length;
+  }
+
   private decode(key: string, info: VideoInfo, first: number): Promise<void> {
-    const count = Math.min(this.runLength, info.frameCount - first);
+    const count = Math.min(this.runLength(key, first), info.frameCount - first);
     const generation = this.generation;
     const decode: Decode = { key, first, last: first + count - 1, done: Promise.resolve() };
     decode.done = (async () => {
