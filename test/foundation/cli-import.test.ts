@@ -75,7 +75,7 @@ describe('bad input leaves the project exactly as it was', () => {
   });
   after(() => cleanup());
 
-  const cases: { name: string; make: (dir: string) => string; code: string | RegExp }[] = [
+  const cases: { name: string; make: (dir: string) => string; code: RegExp }[] = [
     { name: 'a missing file', make: (d) => path.join(d, 'nope.mp4'), code: /no such file/ },
     {
       name: 'a file that is not video',
