@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
-import { loadShotCrop } from '../../src-main/engine/condition/crop-store.js';
+import { faceModelVersion, loadShotCrop, saveShotCrop, shotCropOutdated } from '../../src-main/engine/condition/crop-store.js';
 import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
 import { renderVolume, windowFrames } from '../../src-main/engine/condition/volume.js';
 import { CHANNELS_PER_FRAME } from '../../src-main/engine/condition/frame-renderer.js';
@@ -249,7 +249,31 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
     assert.match(result.stdout, /crop 256×256 at \(0, 0\)/);
     const project = Project.open(projectFile, { readonly: true });
     try {
-      assert.deepEqual(loadShotCrop(project, clipId), { x: 0, y: 0, size: 256, auto: true, margin: 2 });
+      assert.deepEqual(loadShotCrop(project, clipId), { x: 0, y: 0, size: 256, auto: true, margin: 2, trackedAt: faceModelVersion(project, clipId) });
+    } finally {
+      project.close();
+    }
+  });
+
+  it('keeps a crop set by the user, and chooses the automatic one again after new tracking', async () => {
+    const out = path.join(temp.dir, 'crops');
+    const set = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '24,8,200']);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /crop 200×200 at \(24, 8\)/);
+    const outside = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '100,100,200']);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /does not lie inside the 256×256 frame/);
+
+    const project = Project.open(projectFile);
+    try {
+      assert.deepEqual(loadShotCrop(project, clipId), { x: 24, y: 8, size: 200, auto: false, margin: 2, trackedAt: null });
+      // A user crop survives re-tracking; an automatic one follows the new tracking.
+      project.db.prepare('UPDATE face_models SET updated_at = ? WHERE clip_id = ?').run('2030-01-01T00:00:00.000Z', clipId);
+      assert.equal(ClipConditioning.open(project, clipId).crop.size, 200);
+      saveShotCrop(project, clipId, { x: 8, y: 8, size: 128, auto: true, margin: 2, trackedAt: 'older tracking' });
+      assert.ok(shotCropOutdated(project, clipId));
+      assert.deepEqual(ClipConditioning.open(project, clipId).crop, { x: 0, y: 0, size: 256, auto: true, margin: 2, trackedAt: '2030-01-01T00:00:00.000Z' });
+      assert.equal(shotCropOutdated(project, clipId), false);
     } finally {
       project.close();
     }

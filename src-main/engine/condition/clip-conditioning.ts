@@ -4,7 +4,8 @@ import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel, type
 import { readFrame, type RgbFrame } from '../media/frame-reader.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
-import { cropFromTracking, loadShotCrop, saveShotCrop, type StoredShotCrop } from './crop-store.js';
+import { cropFromTracking, faceModelVersion, loadShotCrop, saveShotCrop, shotCropOutdated, validateCrop, type StoredShotCrop } from './crop-store.js';
+import type { ShotCrop } from './shot-crop.js';
 import { ConditioningSequence, FaceConditioner } from './face-conditioner.js';
 import { CHANNELS_PER_FRAME } from './frame-renderer.js';
 import { DEFAULT_WINDOW_SIZE } from './volume.js';
@@ -17,6 +18,20 @@ export interface ClipConditioningOptions {
   windowSize?: number;
   /** Tracked parameters to use: 'smoothed' (default) or 'raw'. */
   which?: 'raw' | 'smoothed';
+  /** Use this crop instead of the clip's (e.g. the one a trained model was trained with). */
+  crop?: ShotCrop;
+}
+
+/**
+ * The clip's stored crop; an automatic one is chosen again when the tracking changed since
+ * (and stored, when the project is open for writing).
+ */
+function shotCrop(project: Project, clipId: number, model: StoredFaceModel, frames: readonly TrackedFrame[]): StoredShotCrop {
+  const stored = loadShotCrop(project, clipId);
+  if (stored && !shotCropOutdated(project, clipId)) return stored;
+  const crop = cropFromTracking(model, frames, faceModelVersion(project, clipId));
+  if (!project.readonly) saveShotCrop(project, clipId, crop);
+  return crop;
 }
 
 /**
@@ -34,7 +49,7 @@ export class ClipConditioning {
     readonly clip: Clip,
     readonly model: StoredFaceModel,
     readonly frames: readonly TrackedFrame[],
-    readonly crop: StoredShotCrop,
+    readonly crop: ShotCrop,
     readonly size: number,
     readonly windowSize: number,
   ) {
@@ -53,11 +68,8 @@ export class ClipConditioning {
     if (!model || frames.length === 0) {
       throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} ('${clip.name}') has not been tracked yet; run \`dvp track\` first.`, { file: project.file });
     }
-    let crop = loadShotCrop(project, clipId);
-    if (!crop) {
-      crop = cropFromTracking(model, frames);
-      if (!project.readonly) saveShotCrop(project, clipId, crop);
-    }
+    const crop = options.crop ?? shotCrop(project, clipId, model, frames);
+    if (options.crop) validateCrop(options.crop, clip);
     const size = options.size ?? DEFAULT_CONDITION_SIZE;
     if (!Number.isInteger(size) || size < 16 || size > 4096) {
       throw new DvpError('INVALID_ARGUMENT', `The conditioning size must be a whole number of pixels between 16 and 4096 (got ${size}).`);

@@ -5,6 +5,7 @@ import type { Project } from '../project/project.js';
 import { bytesToSigned, type TrainingExample, type TrainingSource } from '../translate/dataset.js';
 import { ClipConditioning } from './clip-conditioning.js';
 import { CHANNELS_PER_FRAME } from './frame-renderer.js';
+import type { ShotCrop } from './shot-crop.js';
 
 export interface ConditionedSourceOptions {
   resolution: number;
@@ -12,6 +13,8 @@ export interface ConditionedSourceOptions {
   /** First clip frame and number of frames to consider (default: every tracked frame). */
   start?: number;
   count?: number;
+  /** The crop to cut (default: the clip's shot crop); a trained model should keep the crop it was trained with. */
+  crop?: ShotCrop;
   signal?: AbortSignal;
 }
 
@@ -37,7 +40,11 @@ export class ConditionedClipSource implements TrainingSource {
   }
 
   static async open(project: Project, clipId: number, options: ConditionedSourceOptions): Promise<ConditionedClipSource> {
-    const conditioning = ClipConditioning.open(project, clipId, { size: options.resolution, windowSize: options.windowSize });
+    const conditioning = ClipConditioning.open(project, clipId, {
+      size: options.resolution,
+      windowSize: options.windowSize,
+      ...(options.crop ? { crop: options.crop } : {}),
+    });
     const start = options.start ?? conditioning.firstFrame;
     const end = options.count === undefined ? conditioning.lastFrame : Math.min(conditioning.lastFrame, start + options.count - 1);
     const examples = conditioning.trainableFrames().filter((f) => f >= start && f <= end);

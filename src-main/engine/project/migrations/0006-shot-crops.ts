@@ -2,7 +2,9 @@ import type { Migration } from './types.js';
 
 /**
  * The shot crop (issue 4): one fixed square window per clip (a clip is one shot), in plate
- * pixels. Conditioning images, training targets and the composite all use it.
+ * pixels. Conditioning images, training targets and the composite all use it. An automatic
+ * crop records the face model (`face_models.updated_at`) it was chosen from, so a later
+ * tracking run re-chooses it; a crop set by the user (auto = 0) stays.
  */
 export const migration0006: Migration = {
   version: 6,
@@ -16,6 +18,7 @@ export const migration0006: Migration = {
         size       INTEGER NOT NULL CHECK (size > 0),
         auto       INTEGER NOT NULL CHECK (auto IN (0, 1)),
         margin     REAL NOT NULL,
+        tracked_at TEXT,
         updated_at TEXT NOT NULL
       ) STRICT;
     `);
