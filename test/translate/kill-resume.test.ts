@@ -6,10 +6,9 @@ import Database from 'better-sqlite3';
 import { Project } from '../../src-main/engine/project/project.js';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
 import { getModel, listCheckpoints, listRuns } from '../../src-main/engine/translate/checkpoint-store.js';
-import { defaultSplit } from '../../src-main/engine/translate/dataset.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
-import { openFrames, projectWithModel } from './fixtures/project.js';
+import { openFrames, projectWithModel, standInSplit } from './fixtures/project.js';
 
 const temp = tempDir('dvp-kill-');
 after(() => temp.cleanup());
@@ -60,7 +59,7 @@ test('SIGKILL during training loses at most one checkpoint interval, keeps the p
     const backend = await selectBackend('wasm');
     const source = await openFrames();
     const result = await train({
-      project: reopened, model: getModel(reopened, model.id), source, trainIndices: defaultSplit(source).train,
+      project: reopened, model: getModel(reopened, model.id), source, trainIndices: standInSplit(source).train,
       targetStep: saved + 2, checkpointEvery: 2, backend: backend.name,
     });
     assert.equal(result.startStep, saved);

@@ -7,13 +7,12 @@ import { decodePng } from '../../src-main/engine/media/png.js';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
 import { createModel, loadLatestCheckpoint, listCheckpoints } from '../../src-main/engine/translate/checkpoint-store.js';
 import { presetConfig, inputChannels } from '../../src-main/engine/translate/config.js';
-import { defaultSplit } from '../../src-main/engine/translate/dataset.js';
-import type { FramesSource } from '../../src-main/engine/translate/frames-source.js';
+import type { FramesSource } from './fixtures/frames-source.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { trainStep } from '../../src-main/engine/translate/train-step.js';
 import { train, type TrainProgress } from '../../src-main/engine/translate/trainer.js';
 import { tempDir } from '../helpers/paths.js';
-import { openFrames, projectWithModel } from './fixtures/project.js';
+import { openFrames, projectWithModel, standInSplit } from './fixtures/project.js';
 
 const temp = tempDir('dvp-train-');
 let source: FramesSource;
@@ -49,7 +48,7 @@ test('the tensor count does not grow across training steps (with dropout and bat
 test('training on real frames lowers the L1 loss, reports progress, writes previews and checkpoints', async () => {
   const { project, model } = await projectWithModel(path.join(temp.dir));
   try {
-    const split = defaultSplit(source);
+    const split = standInSplit(source);
     assert.equal(split.train.length, 32);
     assert.equal(split.heldOut[0], 32);
     const events: TrainProgress[] = [];
@@ -79,7 +78,7 @@ test('training on real frames lowers the L1 loss, reports progress, writes previ
 test('a run resumed from a checkpoint continues exactly like the uninterrupted run (weights, Adam state, sample order)', async () => {
   const { project, model } = await projectWithModel(path.join(temp.dir, 'resume'));
   try {
-    const split = defaultSplit(source);
+    const split = standInSplit(source);
     const common = { project, source, trainIndices: split.train, checkpointEvery: 3, backend: 'wasm', seed: 5 };
     const straight = await train({ ...common, model, targetStep: 6 });
     assert.equal(straight.step, 6);

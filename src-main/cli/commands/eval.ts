@@ -1,7 +1,6 @@
 import { Project } from '../../engine/project/project.js';
 import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint, saveEvaluation } from '../../engine/translate/checkpoint-store.js';
-import { defaultSplit } from '../../engine/translate/dataset.js';
 import { evaluate } from '../../engine/translate/evaluate.js';
 import { TranslationModel } from '../../engine/translate/model.js';
 import { openModelSource } from '../../engine/translate/model-source.js';
@@ -23,12 +22,12 @@ export const evalCommand: CliCommand = {
       const checkpoint = loadLatestCheckpoint(project, record.id);
       if (!checkpoint) throw new DvpError('NOT_FOUND', `${file}: model ${record.id} has no checkpoint yet; run \`dvp train\` first.`, { file });
       await selectBackend(parseBackendRequest(stringOption(context, 'backend')), context.stdout);
-      const source = await openModelSource(project, record, context.signal);
+      const { source, split, parameterGroups } = await openModelSource(project, record, context.signal);
       const model = new TranslationModel(record.config);
       try {
         model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });
         const maxFrames = stringOption(context, 'max-frames');
-        const result = await evaluate(model.generator, source, defaultSplit(source), {
+        const result = await evaluate(model.generator, source, split, parameterGroups, {
           signal: context.signal, ...(maxFrames ? { maxFrames: Number(maxFrames) } : {}),
           onFrame: (done, total) => context.progress('eval', { done, total }),
         });

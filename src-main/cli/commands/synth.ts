@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ClipConditioning } from '../../engine/condition/clip-conditioning.js';
 import { readFrames } from '../../engine/media/frame-reader.js';
 import { FrameWriter } from '../../engine/media/frame-writer.js';
 import { probeVideo } from '../../engine/media/probe.js';
@@ -7,9 +8,9 @@ import { Project } from '../../engine/project/project.js';
 import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint } from '../../engine/translate/checkpoint-store.js';
 import { compositeIntoPlate } from '../../engine/translate/composite.js';
-import { FramesSource } from '../../engine/translate/frames-source.js';
 import { synthesize } from '../../engine/translate/inference.js';
 import { TranslationModel } from '../../engine/translate/model.js';
+import { checkModelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
 import { throwIfCancelled } from '../../shared/cancel.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
@@ -44,12 +45,14 @@ export const synthCommand: CliCommand = {
       const [first, last] = parseRange(stringOption(context, 'range'), clip.frameCount);
       await selectBackend(parseBackendRequest(stringOption(context, 'backend')), context.stdout);
       const { resolution, windowSize } = record.config.network;
-      // Start the source early enough that the first frame has its full window.
-      const start = Math.max(0, first - (windowSize - 1));
-      const source = await FramesSource.open(clip.path, { resolution, windowSize, start, count: last - start + 1, signal: context.signal });
+      // The tracked performance, rendered into the shot crop the model was trained under.
+      const conditioning = ClipConditioning.open(project, clip.id, { size: resolution, windowSize });
+      checkModelCrop(project, record, conditioning.crop);
+      if (first < conditioning.firstFrame || last > conditioning.lastFrame) {
+        throw new DvpError('INVALID_ARGUMENT', `${file}: --range ${first}-${last} goes beyond the tracked frames ${conditioning.firstFrame}-${conditioning.lastFrame} of clip ${clip.id}; track them first with \`dvp track --range\`.`, { file });
+      }
       const info = await probeVideo(clip.path);
-      const side = Math.min(info.width, info.height);
-      const crop = { x: Math.floor((info.width - side) / 2), y: Math.floor((info.height - side) / 2), size: side };
+      const crop = conditioning.crop;
       const model = new TranslationModel(record.config);
       const writer = FrameWriter.open({ file: out, format, width: info.width, height: info.height, fps: info.fps, ...(info.startTimecode ? { timecode: info.startTimecode } : {}) });
       try {
@@ -57,8 +60,7 @@ export const synthCommand: CliCommand = {
         let done = 0;
         for await (const plate of readFrames(clip.path, info, { start: first, count: last - first + 1, signal: context.signal })) {
           throwIfCancelled(context.signal, 'Synthesis');
-          const example = await source.sample(plate.index - start);
-          const [image] = synthesize(model.generator, [example.input]);
+          const [image] = synthesize(model.generator, [conditioning.volumeAt(plate.index)]);
           await writer.write(compositeIntoPlate(plate.data, info.width, crop, image!, resolution));
           done += 1;
           context.progress('synth', { done, total: last - first + 1 });

@@ -4,8 +4,7 @@ import { Project } from '../../engine/project/project.js';
 import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
 import { createModel, getModel, listModels, loadLatestCheckpoint, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
 import { presetConfig, presetNames } from '../../engine/translate/config.js';
-import { defaultSplit } from '../../engine/translate/dataset.js';
-import { framesData, openModelSource } from '../../engine/translate/model-source.js';
+import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
 import { train } from '../../engine/translate/trainer.js';
 import { DvpError } from '../../shared/errors.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
@@ -17,10 +16,22 @@ function intOption(value: string | undefined, name: string): number | undefined 
   return n;
 }
 
+function frameRange(value: string | undefined): { first: number; last: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)-(\d+)$/.exec(value);
+  if (!match || Number(match[1]) > Number(match[2])) throw new DvpError('INVALID_ARGUMENT', `--frames must look like A-B (clip frames, inclusive, A ≤ B), not '${value}'.`);
+  return { first: Number(match[1]), last: Number(match[2]) };
+}
+
+function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
+  const d = data as Partial<FaceData>;
+  return d.conditioning === 'face' && d.first === wanted.first && d.last === wanted.last && d.heldOutFrom === wanted.heldOutFrom;
+}
+
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train (or resume) the person-specific translation network on the target clip.',
-  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] [--backend auto|tensorflow|wasm|cpu] [--model ID] [--new] [--frames N] [--checkpoint-every N] [--preview-every N]`,
+  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] [--backend auto|tensorflow|wasm|cpu] [--model ID] [--new] [--frames A-B] [--checkpoint-every N] [--preview-every N]`,
   options: {
     preset: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' }, new: { type: 'boolean' },
     frames: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'preview-every': { type: 'string' },
@@ -39,20 +50,20 @@ export const trainCommand: CliCommand = {
         if (presetName === undefined) throw new DvpError('INVALID_ARGUMENT', 'missing --preset (or --model ID to resume a model).');
         const target = listClips(project).find((c) => c.role === 'target');
         if (!target) throw new DvpError('NOT_FOUND', `${file}: the project has no target clip; import one with \`dvp import ${file} VIDEO --role target\`.`, { file });
-        const existing = listModels(project).filter((m) => m.clipId === target.id && m.config.preset === presetName).at(-1);
+        const data = planFaceData(project, target.id, frameRange(stringOption(context, 'frames')));
+        const existing = listModels(project).filter((m) => m.clipId === target.id && m.config.preset === presetName && sameFrames(m.data, data)).at(-1);
         if (existing && !context.values.new) {
           model = existing;
         } else {
           const config = presetConfig(presetName);
-          model = createModel(project, { clipId: target.id, name: `${target.name} ${presetName}`, config, data: { ...framesData(target.frameCount, intOption(stringOption(context, 'frames'), 'frames')) } });
+          model = createModel(project, { clipId: target.id, name: `${target.name} ${presetName}`, config, data: { ...data } });
         }
       }
       const backend = await selectBackend(backendRequest, context.stdout);
-      const source = await openModelSource(project, model, context.signal);
-      const split = defaultSplit(source);
+      const { source, split, data } = await openModelSource(project, model, context.signal);
       const steps = intOption(stringOption(context, 'steps'), 'steps') ?? model.config.training.steps;
       const startStep = loadLatestCheckpoint(project, model.id)?.step ?? 0;
-      context.stdout(`model ${model.id} (${model.config.preset}): ${split.train.length} training frames, ${split.heldOut.length} held out; ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, target ${steps} steps`);
+      context.stdout(`model ${model.id} (${model.config.preset}): frames ${data.first}-${data.heldOutFrom - 1} train (${split.train.length} tracked), ${data.heldOutFrom}-${data.last} held out (${split.heldOut.length}); ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, target ${steps} steps`);
       const previewDir = path.join(project.directory, `${path.basename(project.file, '.dvp')}.previews`, `model-${model.id}`);
       const result = await train({
         project, model, source, trainIndices: split.train, previewIndex: split.heldOut[0]!, targetStep: steps, backend: backend.name, signal: context.signal,

@@ -2,7 +2,7 @@
  * What the translation network trains and evaluates on: pairs of a conditioning volume X
  * (H×W×9·Nw, channels-last, in [−1, 1]) and the real frame Y (H×W×3 in [−1, 1]), one per
  * target-clip frame, plus the face parameters of that frame for the nearest-neighbour
- * baseline. The conditioning module provides the real source; tests use stand-ins.
+ * baseline. The production source is the conditioning module's ConditionedClipSource.
  */
 import { DvpError } from '../../shared/errors.js';
 
@@ -26,19 +26,23 @@ export interface TrainingSource {
 }
 
 export interface DataSplit {
-  /** Example indices used for training (the first two thirds of the clip's frames). */
+  /** Example indices used for training. */
   train: number[];
-  /** Example indices held out for evaluation (the last third). */
+  /** Example indices held out for evaluation. */
   heldOut: number[];
 }
 
-/** Self-reenactment split: train on the first two thirds of the clip, hold out the rest. */
-export function defaultSplit(source: TrainingSource, trainFraction = 2 / 3): DataSplit {
-  if (source.size < 2) throw new DvpError('INVALID_ARGUMENT', `A training source needs at least two frames to split, it has ${source.size}.`);
-  const cut = Math.min(source.size - 1, Math.max(1, Math.floor(source.size * trainFraction)));
+/**
+ * Self-reenactment split by clip frame: examples before `heldOutFrom` train, the rest are
+ * held out (the default range of a model puts the cut after the first two thirds).
+ */
+export function splitAtFrame(source: TrainingSource, heldOutFrom: number): DataSplit {
   const train: number[] = [];
   const heldOut: number[] = [];
-  for (let i = 0; i < source.size; i++) (i < cut ? train : heldOut).push(i);
+  for (let i = 0; i < source.size; i++) (source.frame(i) < heldOutFrom ? train : heldOut).push(i);
+  if (train.length === 0 || heldOut.length === 0) {
+    throw new DvpError('INVALID_ARGUMENT', `Splitting the training frames at frame ${heldOutFrom} leaves ${train.length} to train on and ${heldOut.length} to hold out; both need at least one.`);
+  }
   return { train, heldOut };
 }
 

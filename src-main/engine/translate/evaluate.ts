@@ -1,12 +1,13 @@
 /**
  * Self-reenactment evaluation (paper §7, Fig. 6): on the held-out frames, the model's
  * output and the nearest-neighbour baseline (the training frame whose face parameters
- * are closest) are both scored against the real frame.
+ * are closest, see nearest-neighbour.ts) are both scored against the real frame.
  */
 import { throwIfCancelled } from '../../shared/cancel.js';
 import type { DataSplit, TrainingSource } from './dataset.js';
 import { synthesize } from './inference.js';
 import { meanScores, scoreImage, type ImageScores } from './metrics.js';
+import { NearestNeighbour, type ParameterGroup } from './nearest-neighbour.js';
 import type { Generator } from './network.js';
 
 export interface Evaluation {
@@ -17,32 +18,14 @@ export interface Evaluation {
   secondsPerFrame: number;
 }
 
-function distance(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d += (a[i]! - b[i]!) ** 2;
-  return d;
-}
-
-/** The training example whose parameters are closest to `params`. */
-export function nearestTrainingExample(source: TrainingSource, train: number[], params: Float32Array): number {
-  let best = train[0]!;
-  let bestDistance = Infinity;
-  for (const index of train) {
-    const d = distance(source.parameters(index), params);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = index;
-    }
-  }
-  return best;
-}
-
-export async function evaluate(generator: Generator, source: TrainingSource, split: DataSplit, options: { maxFrames?: number; batchSize?: number; signal?: AbortSignal; onFrame?: (done: number, total: number) => void } = {}): Promise<Evaluation> {
+/** Scores the model and the nearest-neighbour baseline (distance over `groups` of the source's parameters) on the held-out frames. */
+export async function evaluate(generator: Generator, source: TrainingSource, split: DataSplit, groups: readonly ParameterGroup[], options: { maxFrames?: number; batchSize?: number; signal?: AbortSignal; onFrame?: (done: number, total: number) => void } = {}): Promise<Evaluation> {
   const stride = Math.max(1, Math.ceil(split.heldOut.length / (options.maxFrames ?? split.heldOut.length)));
   const indices = split.heldOut.filter((_, i) => i % stride === 0);
   const batch = Math.max(1, options.batchSize ?? 4);
   const modelScores: ImageScores[] = [];
   const baselineScores: ImageScores[] = [];
+  const neighbours = new NearestNeighbour(source, split.train, groups);
   let generatorSeconds = 0;
   for (let start = 0; start < indices.length; start += batch) {
     throwIfCancelled(options.signal, 'Evaluation');
@@ -54,7 +37,7 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
     for (let k = 0; k < chunk.length; k++) {
       const truth = examples[k]!.target;
       modelScores.push(scoreImage(outputs[k]!, truth, source.resolution, source.resolution));
-      const neighbour = await source.sample(nearestTrainingExample(source, split.train, source.parameters(chunk[k]!)));
+      const neighbour = await source.sample(neighbours.nearest(source.parameters(chunk[k]!)));
       baselineScores.push(scoreImage(neighbour.target, truth, source.resolution, source.resolution));
     }
     options.onFrame?.(Math.min(indices.length, start + batch), indices.length);

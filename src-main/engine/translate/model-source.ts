@@ -1,35 +1,95 @@
 /**
- * Opens the training data a model was created with (`models.data`). Today one kind
- * exists: `frames`, the clip's own frames with the stand-in conditioning of
- * frames-source.ts; the face-model conditioning of src-main/engine/condition plugs in
- * here as a second kind.
+ * The training data of a model (`models.data`): the tracked target clip's conditioning
+ * (the face model rendered under its tracked parameters, `ConditionedClipSource`) and
+ * the real frames under the shot crop, over a frame range that splits into training
+ * frames and held-out frames (self-reenactment protocol).
  */
+import { ClipConditioning } from '../condition/clip-conditioning.js';
+import type { ShotCrop } from '../condition/shot-crop.js';
+import { ConditionedClipSource } from '../condition/training-source.js';
 import { DvpError } from '../../shared/errors.js';
-import { getClip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import type { ModelRecord } from './checkpoint-store.js';
-import type { TrainingSource } from './dataset.js';
-import { FramesSource } from './frames-source.js';
+import { splitAtFrame, type DataSplit, type TrainingSource } from './dataset.js';
+import { FACE_PARAMETER_GROUPS, type ParameterGroup } from './nearest-neighbour.js';
 
-export interface FramesData {
-  conditioning: 'frames';
-  /** First clip frame and number of frames used (train + held out). */
-  start: number;
-  frames: number;
+/** What `models.data` holds for a model trained on the tracked face model. */
+export interface FaceData {
+  conditioning: 'face';
+  /** Clip frames used (inclusive): [first, heldOutFrom) train, [heldOutFrom, last] are held out. */
+  first: number;
+  last: number;
+  heldOutFrom: number;
+  /** The shot crop the model was trained under; synthesis must use the same one. */
+  crop: ShotCrop;
 }
 
-export function framesData(clipFrames: number, requested: number | undefined, start = 0): FramesData {
-  return { conditioning: 'frames', start, frames: Math.min(clipFrames - start, requested ?? clipFrames - start) };
-}
+/** Share of the frame range that trains by default; the rest is held out. */
+export const DEFAULT_TRAIN_FRACTION = 2 / 3;
 
-export async function openModelSource(project: Project, model: ModelRecord, signal?: AbortSignal): Promise<TrainingSource> {
-  const data = model.data as Partial<FramesData>;
-  if (data.conditioning !== 'frames' || typeof data.frames !== 'number') {
-    throw new DvpError('PROJECT_INVALID', `${project.file}: model ${model.id} uses conditioning '${String(data.conditioning)}', which this version cannot open.`, { file: project.file });
+/**
+ * The data of a new model on a tracked clip: `frames` (default: every tracked frame), the
+ * first `trainFraction` of them training. Refuses an untracked clip (`dvp track` first) and
+ * a range outside the tracked frames. Stores the shot crop when the project is writable.
+ */
+export function planFaceData(project: Project, clipId: number, frames?: { first: number; last: number }, trainFraction = DEFAULT_TRAIN_FRACTION): FaceData {
+  const conditioning = ClipConditioning.open(project, clipId);
+  const first = frames?.first ?? conditioning.firstFrame;
+  const last = frames?.last ?? conditioning.lastFrame;
+  if (first < conditioning.firstFrame || last > conditioning.lastFrame || last - first < 2) {
+    throw new DvpError(
+      'INVALID_ARGUMENT',
+      `${project.file}: frames ${first}-${last} must span at least three frames inside the tracked frames ${conditioning.firstFrame}-${conditioning.lastFrame} of clip ${clipId}; track more of the clip with \`dvp track --range\` or choose other frames.`,
+      { file: project.file },
+    );
   }
-  const clip = getClip(project, model.clipId);
-  return FramesSource.open(clip.path, {
-    resolution: model.config.network.resolution, windowSize: model.config.network.windowSize, start: data.start ?? 0, count: data.frames,
+  const heldOutFrom = first + Math.max(1, Math.min(last - first, Math.floor((last - first + 1) * trainFraction)));
+  const { x, y, size } = conditioning.crop;
+  return { conditioning: 'face', first, last, heldOutFrom, crop: { x, y, size } };
+}
+
+function faceData(project: Project, model: ModelRecord): FaceData {
+  const data = model.data as Partial<FaceData>;
+  if (data.conditioning !== 'face' || typeof data.first !== 'number' || typeof data.last !== 'number' || typeof data.heldOutFrom !== 'number' || !data.crop) {
+    throw new DvpError(
+      'PROJECT_INVALID',
+      `${project.file}: model ${model.id} uses conditioning '${String(data.conditioning)}', which this version cannot open; train a new model with \`dvp train --new\`.`,
+      { file: project.file },
+    );
+  }
+  return data as FaceData;
+}
+
+/** Refuses to run a model under a shot crop other than the one it was trained under. */
+export function checkModelCrop(project: Project, model: ModelRecord, crop: ShotCrop): void {
+  const trained = faceData(project, model).crop;
+  if (trained.x !== crop.x || trained.y !== crop.y || trained.size !== crop.size) {
+    throw new DvpError(
+      'INVALID_ARGUMENT',
+      `${project.file}: model ${model.id} was trained under the shot crop ${trained.size}² at (${trained.x}, ${trained.y}), but clip ${model.clipId} now uses ${crop.size}² at (${crop.x}, ${crop.y}); train a new model or restore the crop.`,
+      { file: project.file },
+    );
+  }
+}
+
+export interface ModelData {
+  source: TrainingSource;
+  split: DataSplit;
+  data: FaceData;
+  /** How the nearest-neighbour baseline compares the source's parameter vectors. */
+  parameterGroups: readonly ParameterGroup[];
+}
+
+/** Opens a model's training source (conditioning volumes + real frames) and its split. */
+export async function openModelSource(project: Project, model: ModelRecord, signal?: AbortSignal): Promise<ModelData> {
+  const data = faceData(project, model);
+  checkModelCrop(project, model, ClipConditioning.open(project, model.clipId).crop);
+  const source = await ConditionedClipSource.open(project, model.clipId, {
+    resolution: model.config.network.resolution,
+    windowSize: model.config.network.windowSize,
+    start: data.first,
+    count: data.last - data.first + 1,
     ...(signal ? { signal } : {}),
   });
+  return { source, split: splitAtFrame(source, data.heldOutFrom), data, parameterGroups: FACE_PARAMETER_GROUPS };
 }

@@ -32,7 +32,7 @@ export interface TrainOptions {
   project: Project;
   model: ModelRecord;
   source: TrainingSource;
-  /** Example indices to train on (usually `defaultSplit(source).train`). */
+  /** Example indices to train on (usually the `train` half of `openModelSource(…).split`). */
   trainIndices: number[];
   /** Example shown in previews (usually the first held-out one). */
   previewIndex?: number;
