@@ -50,10 +50,10 @@ export interface BasisUpdate {
 }
 
 /**
- * `deformations`: m rows of VERTEX_COUNT × 3. The rows are not mean-centred on purpose: the
+ * `deformations`: m rows of VERTEX_COUNT × 3. Without `existing`, a fresh basis numbered `firstVersion`. The rows are not mean-centred on purpose: the
  * neutral shape is the origin of the expression space.
  */
-export function updateBasis(existing: ExpressionBasis | undefined, deformations: Float64Array, m: number): BasisUpdate {
+export function updateBasis(existing: ExpressionBasis | undefined, deformations: Float64Array, m: number, firstVersion = 1): BasisUpdate {
   const rows = Float64Array.from(deformations);
   const total = energy(rows) || 1;
   if (existing) removeProjection(rows, m, existing);
@@ -80,7 +80,7 @@ export function updateBasis(existing: ExpressionBasis | undefined, deformations:
     stddev[start + k] = Math.sqrt(pca.variances[k]!);
   }
   return {
-    basis: { version: (existing?.version ?? 0) + 1, activeCount: start + take, components, stddev },
+    basis: { version: existing ? existing.version + 1 : firstVersion, activeCount: start + take, components, stddev },
     created: true,
     residualShare,
   };

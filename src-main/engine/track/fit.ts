@@ -34,6 +34,9 @@ export interface FitResult {
   interOcularPx: number;
 }
 
+/** Prior spread of eyelid closure: loose, so that the lid landmarks decide. */
+const EYELID_PRIOR_SD = 0.8;
+
 const POINT_WEIGHTS = (() => {
   const w = new Float64Array(VERTEX_COUNT).fill(1);
   for (const i of SILHOUETTE) w[i] = 0.4;
@@ -134,7 +137,7 @@ export function fitFrame(model: FaceModel, points: Float32Array, start: FramePar
     for (let p = 0; p < P; p++) for (let q = 0; q < p; q++) H[p * P + q] = H[q * P + p]!;
     // Priors: eyelids loosely around 0, expression by the basis' own variances; a little damping.
     for (let e = 0; e < 2; e++) {
-      const prior = lambda / 0.8 ** 2;
+      const prior = lambda / EYELID_PRIOR_SD ** 2;
       H[(6 + e) * P + 6 + e] = H[(6 + e) * P + 6 + e]! + prior;
       g[6 + e] = g[6 + e]! - prior * params.eyelids[e]!;
     }

@@ -150,7 +150,13 @@ export async function trackClip(project: Project, options: TrackOptions): Promis
   }
   const inputs = [...subjectFaces.entries()].map(([frame, face]) => ({ frame, points: face.points }));
   const identity = estimateIdentity(inputs, neutralOverride !== undefined ? { neutralFrame: neutralOverride } : {});
-  const update = updateBasis(latestBasis(project), identity.deformations, identity.deformationFrames.length);
+  // The basis is shared: extend it only by appending. While no other clip uses it yet, this clip's
+  // refit may learn it afresh (as a new version) from everything tracked so far.
+  const latest = latestBasis(project);
+  const otherUsers = (project.db.prepare('SELECT COUNT(*) AS n FROM face_models WHERE clip_id != ?').get(clip.id) as { n: number }).n;
+  const update = otherUsers > 0 || !latest
+    ? updateBasis(latest, identity.deformations, identity.deformationFrames.length)
+    : updateBasis(undefined, identity.deformations, identity.deformationFrames.length, latest.version + 1);
   const focal = FOCAL_FACTOR * Math.max(clip.width, clip.height);
   const model: FaceModel = {
     identity: {
