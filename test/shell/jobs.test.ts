@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Job } from '../../src-main/api/schemas.js';
+import type { EngineStatus, Job } from '../../src-main/api/schemas.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
 import { startTestBackend, waitForEvent, type TestBackend } from '../helpers/engine-host.js';
 import { media, tempDir } from '../helpers/paths.js';
@@ -66,7 +66,7 @@ describe('engine host: jobs, cancel, crash and quit', () => {
     const pidBefore = backend.host.enginePid;
     const job = await backend.api.startJob('transcode', { clipId: longClip, output, format: 'prores-hq' });
     await jobEvent(backend, (j) => j.id === job.id && (j.progress?.done ?? 0) > 0);
-    const ready = waitForEvent((listener) => backend.api.on('engine.status', listener), (s) => s.state === 'ready');
+    const ready = waitForEvent<EngineStatus>((listener) => backend.api.on('engine.status', listener), (s) => s.state === 'ready');
     process.kill(pidBefore as number, 'SIGKILL');
     const failed = await jobEvent(backend, (j) => j.id === job.id && j.status === 'failed');
     assert.equal(failed.error?.code, 'ENGINE_CRASHED');
@@ -85,7 +85,7 @@ describe('engine host: jobs, cancel, crash and quit', () => {
     const job = await backend.api.startJob('test.crash' as 'transcode', {} as never);
     const failed = await jobEvent(backend, (j) => j.id === job.id && j.status === 'failed');
     assert.match(failed.error?.message ?? '', /exited with code 86/);
-    await waitForEvent((listener) => backend.api.on('engine.status', listener), (s) => s.state === 'ready');
+    await waitForEvent<EngineStatus>((listener) => backend.api.on('engine.status', listener), (s) => s.state === 'ready');
     assert.equal((await backend.api.call('clip.list', {})).length, 2);
   });
 
