@@ -51,6 +51,33 @@ describe('space-time volume', () => {
     }
   });
 
+  it('slides exactly when frames are mostly background (the volume only moves what changes)', () => {
+    const width = 23;
+    const height = 17;
+    // Frame f: a "face" rectangle that wanders (and is absent in frames 6–8), background −1 elsewhere.
+    const draw = (frame: number, out: Float32Array, stride: number, offset: number): void => {
+      const x0 = (frame * 5) % 15;
+      const y0 = (frame * 3) % 10;
+      const present = frame < 6 || frame > 8;
+      for (let p = 0; p < width * height; p++) {
+        const x = p % width;
+        const y = Math.floor(p / width);
+        const inside = present && x >= x0 && x < x0 + 6 && y >= y0 && y < y0 + 5;
+        for (let c = 0; c < CHANNELS_PER_FRAME; c++) out[offset + p * stride + c] = inside ? valueOf(frame, p, c) : -1;
+      }
+    };
+    for (const windowSize of [11, 4]) {
+      const sliding = new SlidingVolume(width, height, windowSize);
+      const direct = new Float32Array(volumeLength(width, height, windowSize));
+      for (let frame = 0; frame < 30; frame++) {
+        if (frame === 20) sliding.start(windowFrames(frame, windowSize), draw);
+        else sliding.push((out, stride, offset) => draw(frame, out, stride, offset));
+        renderVolume(direct, width * height, windowFrames(frame, windowSize), draw);
+        assert.deepEqual(sliding.data, direct, `window ${windowSize}, frame ${frame}`);
+      }
+    }
+  });
+
   it('draws each frame once while sliding, and starts over after a reset', () => {
     const volume = new SlidingVolume(WIDTH, HEIGHT, 11);
     const drawn: number[] = [];

@@ -47,21 +47,26 @@ export function renderVolume(out: Float32Array, pixelCount: number, frames: read
   }
 }
 
-/** Pixels per tile of the shift: a tile's part of the volume (about 0.8 MB at Nw = 11) stays in cache while its newest slot is written. */
-const SHIFT_TILE_PIXELS = 2048;
-
 /**
  * The space-time volume of a sliding window over consecutive frames. Each frame is
  * rendered once, into a one-frame buffer; pushing it shifts the volume by nine floats
  * (every pixel's slots move one step older, the oldest drops out) and copies the new
- * frame into the newest slot, tile by tile so each tile is moved and completed while it
- * is in cache. The first push after construction or `reset` fills every slot with that
- * frame, as `windowFrames` defines for the start of a clip.
+ * frame into the newest slot. The first push after construction or `reset` fills every
+ * slot with that frame, as `windowFrames` defines for the start of a clip.
+ *
+ * The volume is large (24.75 MiB at 256², Nw = 11) and the shift is bound by memory
+ * bandwidth, so it only touches what changes: per image row, the span of pixels that are
+ * not pure background (−1 in all nine channels) in any frame of the window before or after
+ * the push. Outside it every slot is −1 before and after, so skipping it is exact.
  */
 export class SlidingVolume {
   readonly data: Float32Array;
   readonly stride: number;
   private readonly frame: Float32Array;
+  /** Per window frame (a ring, `ring` points at the oldest), per row: first and last non-background pixel (first > last: none). */
+  private readonly spans: Int32Array;
+  private readonly oldestSpans: Int32Array;
+  private ring = 0;
   private pushed = 0;
 
   constructor(readonly width: number, readonly height: number, readonly windowSize = DEFAULT_WINDOW_SIZE) {
@@ -69,6 +74,8 @@ export class SlidingVolume {
     this.stride = CHANNELS_PER_FRAME * windowSize;
     this.data = new Float32Array(volumeLength(width, height, windowSize));
     this.frame = new Float32Array(width * height * CHANNELS_PER_FRAME);
+    this.spans = new Int32Array(windowSize * height * 2);
+    this.oldestSpans = new Int32Array(height * 2);
   }
 
   /** Frames pushed since the last reset. */
@@ -87,35 +94,80 @@ export class SlidingVolume {
       throw new DvpError('INTERNAL', `A window of ${this.windowSize} frames cannot start from ${frames.length}.`);
     }
     renderVolume(this.data, this.width * this.height, frames, draw);
+    // Nothing is known about where the window's frames are background: shift everything next time.
+    for (let i = 0; i < this.spans.length; i += 2) {
+      this.spans[i] = 0;
+      this.spans[i + 1] = this.width - 1;
+    }
     this.pushed = frames.length;
   }
 
   push(draw: FrameDrawer): void {
-    const { data, frame, stride } = this;
-    const pixelCount = this.width * this.height;
+    const { data, frame, stride, width, height, windowSize, spans } = this;
     draw(frame, CHANNELS_PER_FRAME, 0);
-    const first = this.pushed === 0;
-    for (let p0 = 0; p0 < pixelCount; p0 += SHIFT_TILE_PIXELS) {
-      const p1 = Math.min(pixelCount, p0 + SHIFT_TILE_PIXELS);
-      if (!first) {
-        // Reads up to 9 floats past the tile: the next tile's oldest slot, not yet moved.
-        data.copyWithin(p0 * stride, p0 * stride + CHANNELS_PER_FRAME, Math.min(data.length, p1 * stride + CHANNELS_PER_FRAME));
-      }
-      for (let slot = first ? 0 : this.windowSize - 1; slot < this.windowSize; slot++) {
-        for (let p = p0, o = p0 * stride + slot * CHANNELS_PER_FRAME, i = p0 * CHANNELS_PER_FRAME; p < p1; p++, o += stride, i += CHANNELS_PER_FRAME) {
-          data[o] = frame[i]!;
-          data[o + 1] = frame[i + 1]!;
-          data[o + 2] = frame[i + 2]!;
-          data[o + 3] = frame[i + 3]!;
-          data[o + 4] = frame[i + 4]!;
-          data[o + 5] = frame[i + 5]!;
-          data[o + 6] = frame[i + 6]!;
-          data[o + 7] = frame[i + 7]!;
-          data[o + 8] = frame[i + 8]!;
+    const newest = this.ring * height * 2;
+    if (this.pushed === 0) {
+      for (let slot = 0; slot < windowSize; slot++) this.writeSlot(slot, 0, width * height);
+      this.measureSpans(newest);
+      for (let k = 0; k < windowSize; k++) if (k !== this.ring) spans.copyWithin(k * height * 2, newest, newest + height * 2);
+    } else {
+      // `ring` holds the oldest frame, about to drop out: its spans count (its values move out of slot 0).
+      const oldest = this.oldestSpans;
+      oldest.set(spans.subarray(newest, newest + height * 2));
+      this.measureSpans(newest);
+      for (let y = 0; y < height; y++) {
+        let first = Math.min(oldest[2 * y]!, width);
+        let last = Math.max(oldest[2 * y + 1]!, -1);
+        for (let k = 0; k < windowSize; k++) {
+          const o = (k * height + y) * 2;
+          if (spans[o]! < first) first = spans[o]!;
+          if (spans[o + 1]! > last) last = spans[o + 1]!;
         }
+        if (first > last) continue;
+        const p0 = y * width + first;
+        const p1 = y * width + last + 1;
+        // Reads 9 floats past the span: the next pixel's oldest slot, −1 or not yet moved.
+        data.copyWithin(p0 * stride, p0 * stride + CHANNELS_PER_FRAME, Math.min(data.length, p1 * stride + CHANNELS_PER_FRAME));
+        this.writeSlot(windowSize - 1, p0, p1);
       }
     }
+    this.ring = (this.ring + 1) % windowSize;
     this.pushed++;
+  }
+
+  /** Copies the one-frame buffer's pixels [p0, p1) into `slot`. */
+  private writeSlot(slot: number, p0: number, p1: number): void {
+    const { data, frame, stride } = this;
+    for (let p = p0, o = p0 * stride + slot * CHANNELS_PER_FRAME, i = p0 * CHANNELS_PER_FRAME; p < p1; p++, o += stride, i += CHANNELS_PER_FRAME) {
+      data[o] = frame[i]!;
+      data[o + 1] = frame[i + 1]!;
+      data[o + 2] = frame[i + 2]!;
+      data[o + 3] = frame[i + 3]!;
+      data[o + 4] = frame[i + 4]!;
+      data[o + 5] = frame[i + 5]!;
+      data[o + 6] = frame[i + 6]!;
+      data[o + 7] = frame[i + 7]!;
+      data[o + 8] = frame[i + 8]!;
+    }
+  }
+
+  /** Per row of the one-frame buffer, the first and last pixel that is not −1 in every channel, into spans[at…]. */
+  private measureSpans(at: number): void {
+    const { frame, width, height, spans } = this;
+    const isBackground = (p: number): boolean => {
+      const i = p * CHANNELS_PER_FRAME;
+      return frame[i] === -1 && frame[i + 1] === -1 && frame[i + 2] === -1 && frame[i + 3] === -1 && frame[i + 4] === -1 &&
+        frame[i + 5] === -1 && frame[i + 6] === -1 && frame[i + 7] === -1 && frame[i + 8] === -1;
+    };
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let first = 0;
+      while (first < width && isBackground(row + first)) first++;
+      let last = width - 1;
+      while (last >= first && isBackground(row + last)) last--;
+      spans[at + 2 * y] = first;
+      spans[at + 2 * y + 1] = last;
+    }
   }
 }
 
