@@ -126,7 +126,6 @@ const configs: GradConfig[] = [
   { kernelName: 'Neg', gradFunc: (dy) => ({ x: () => tf.neg(dy as Tensor) }) },
   unaryOfInput('Reshape', (dy, x) => tf.reshape(dy, x.shape)),
   { kernelName: 'Identity', gradFunc: (dy) => ({ x: () => tf.clone(dy as Tensor) }) },
-  unaryOfInput('BroadcastTo', (dy, x) => unbroadcast(dy, x.shape)),
   {
     kernelName: 'Concat',
     saveAllInputs: true,
