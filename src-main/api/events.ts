@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EngineStatusSchema, JobSchema, ProjectInfoSchema } from './schemas.js';
 
 /** Everything pushed to the UI without being asked for. */

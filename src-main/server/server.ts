@@ -50,7 +50,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const router = new ApiRouter(options.host, new RecentProjects(options.configDir), { kind: 'browser', version: options.version });
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  let access: AccessControl | undefined;
+  // Known once the port is: requests before that are answered 503.
+  let access: AccessControl | undefined = undefined;
 
   const server: Server = createServer((request, response) => {
     void handleHttp(request, response).catch((error: unknown) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiCallError } from '../../src-main/api/client.js';
+import type { ApiCallError } from '../../src-main/api/client.js';
 import { readFrame } from '../../src-main/engine/media/frame-reader.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { EventName, PayloadOf } from '../../api/events.js';
 import type { ProjectInfo } from '../../api/schemas.js';
 import { schemaVersion } from '../../engine/project/migrate.js';
-import { Project } from '../../engine/project/project.js';
+import type { Project } from '../../engine/project/project.js';
 import { FrameCache } from './frame-cache.js';
 
 /** A failure with an API-level code the engine's DvpErrorCode set does not have. */
