@@ -90,9 +90,10 @@ function assertGradients(name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inp
 
 describe('registered gradients match finite differences (cpu backend)', () => {
   test('the check rejects a wrong gradient', () => {
-    const wrong = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([x]);
-      return { value: tf.square(x), gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.mul(dy as tf.Tensor, tf.mul(saved[0]!, 2.1)) };
+    const wrong = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const x = args[0] as tf.Tensor;
+      (args[1] as tf.GradSaveFunc)([x]);
+      return { value: tf.square(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.mul(saved[0]!, 2.1)) };
     });
     const x = random([3, 4], { awayFromZero: 0.1 });
     const { relativeError } = compareGradients((t) => wrong(t), [x]);
