@@ -43,10 +43,13 @@ async function runDvp(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-function withConditioning<T>(work: (conditioning: ClipConditioning, project: Project) => T | Promise<T>): Promise<T> {
+/** A window inside the 256² plate, scaled up to the network size: exercises the crop mapping of renders and targets alike. */
+const INNER_CROP = { x: 24, y: 8, size: 200 };
+
+function withConditioning<T>(work: (conditioning: ClipConditioning, project: Project) => T | Promise<T>, crop?: typeof INNER_CROP): Promise<T> {
   const project = Project.open(projectFile, { readonly: true });
   return Promise.resolve()
-    .then(() => work(ClipConditioning.open(project, clipId, { size: SIZE }), project))
+    .then(() => work(ClipConditioning.open(project, clipId, { size: SIZE, ...(crop ? { crop } : {}) }), project))
     .finally(() => project.close());
 }
 
@@ -79,22 +82,24 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
   });
   after(() => temp.cleanup());
 
-  it('renders a face whose mask overlaps the hull of the detected landmarks (IoU ≥ 0.9)', async () => {
-    await withConditioning((conditioning, project) => {
-      const scores: number[] = [];
-      for (let f = TRACKED.start; f <= TRACKED.end; f += 6) {
-        conditioning.renderFrame(f);
-        const landmarks = loadFrameLandmarks(project, clipId, f);
-        assert.ok(landmarks, `frame ${f} has landmarks`);
-        const { x, y, size } = conditioning.crop;
-        const inCrop = landmarks.map((v, i) => ((v - (i % 2 === 0 ? x : y)) * SIZE) / size);
-        const hull = polygonMask(convexHull(inCrop, VERTEX_COUNT), SIZE, SIZE);
-        scores.push(iou(faceMask(conditioning.conditioner.renderer), hull));
-      }
-      assert.ok(scores.length >= 10);
-      for (const [i, score] of scores.entries()) assert.ok(score >= 0.9, `frame ${TRACKED.start + 6 * i}: IoU ${score.toFixed(3)}`);
+  for (const crop of [undefined, INNER_CROP]) {
+    it(`renders a face whose mask overlaps the hull of the detected landmarks (IoU ≥ 0.9), ${crop ? 'inner crop' : 'shot crop'}`, async () => {
+      await withConditioning((conditioning, project) => {
+        const scores: number[] = [];
+        for (let f = TRACKED.start; f <= TRACKED.end; f += 6) {
+          conditioning.renderFrame(f);
+          const landmarks = loadFrameLandmarks(project, clipId, f);
+          assert.ok(landmarks, `frame ${f} has landmarks`);
+          const { x, y, size } = conditioning.crop;
+          const inCrop = landmarks.map((v, i) => ((v - (i % 2 === 0 ? x : y)) * SIZE) / size);
+          const hull = polygonMask(convexHull(inCrop, VERTEX_COUNT), SIZE, SIZE);
+          scores.push(iou(faceMask(conditioning.conditioner.renderer), hull));
+        }
+        assert.ok(scores.length >= 10);
+        for (const [i, score] of scores.entries()) assert.ok(score >= 0.9, `frame ${TRACKED.start + 6 * i}: IoU ${score.toFixed(3)}`);
+      }, crop);
     });
-  });
+  }
 
   it('moves the pupil discs the way the gaze turns', async () => {
     await withConditioning((conditioning) => {
@@ -172,32 +177,34 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
     });
   });
 
-  it('lays the colour rendering over the face in the real frame', async () => {
-    await withConditioning(async (conditioning) => {
-      for (const frame of [12, 44]) {
-        const channels = conditioning.renderFrame(frame);
-        const real = await conditioning.readTarget(frame);
-        const error = (dx: number): number => {
-          let sum = 0;
-          let count = 0;
-          for (let y = 0; y < SIZE; y++) {
-            for (let x = 0; x < SIZE; x++) {
-              const p = y * SIZE + x;
-              if (channels[p * CHANNELS_PER_FRAME + 5] !== 1) continue;
-              const q = y * SIZE + Math.min(SIZE - 1, Math.max(0, x + dx));
-              for (let c = 0; c < 3; c++) sum += Math.abs((channels[p * CHANNELS_PER_FRAME + c]! + 1) / 2 - real.data[3 * q + c]! / 255);
-              count += 3;
+  for (const crop of [undefined, INNER_CROP]) {
+    it(`lays the colour rendering over the face in the real frame, ${crop ? 'inner crop' : 'shot crop'}`, async () => {
+      await withConditioning(async (conditioning) => {
+        for (const frame of [12, 44]) {
+          const channels = conditioning.renderFrame(frame);
+          const real = await conditioning.readTarget(frame);
+          const error = (dx: number): number => {
+            let sum = 0;
+            let count = 0;
+            for (let y = 0; y < SIZE; y++) {
+              for (let x = 0; x < SIZE; x++) {
+                const p = y * SIZE + x;
+                if (channels[p * CHANNELS_PER_FRAME + 5] !== 1) continue;
+                const q = y * SIZE + Math.min(SIZE - 1, Math.max(0, x + dx));
+                for (let c = 0; c < 3; c++) sum += Math.abs((channels[p * CHANNELS_PER_FRAME + c]! + 1) / 2 - real.data[3 * q + c]! / 255);
+                count += 3;
+              }
             }
-          }
-          return sum / count;
-        };
-        const aligned = error(0);
-        const misaligned = Math.min(error(6), error(-6));
-        assert.ok(aligned < 0.06, `frame ${frame}: mean colour error ${aligned.toFixed(3)} on the face`);
-        assert.ok(aligned < 0.8 * misaligned, `frame ${frame}: error ${aligned.toFixed(3)} aligned vs ${misaligned.toFixed(3)} shifted by 6 px`);
-      }
+            return sum / count;
+          };
+          const aligned = error(0);
+          const misaligned = Math.min(error(6), error(-6));
+          assert.ok(aligned < 0.06, `frame ${frame}: mean colour error ${aligned.toFixed(3)} on the face`);
+          assert.ok(aligned < 0.8 * misaligned, `frame ${frame}: error ${aligned.toFixed(3)} aligned vs ${misaligned.toFixed(3)} shifted by 6 px`);
+        }
+      }, crop);
     });
-  });
+  }
 
   it('serves training examples: the volume of each tracked frame and the real frame under the same crop', async () => {
     const project = Project.open(projectFile, { readonly: true });
