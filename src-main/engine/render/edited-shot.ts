@@ -22,6 +22,8 @@ export interface EditedShotOptions {
   /** Network resolution and window of the model that will render the shot. */
   resolution: number;
   windowSize: number;
+  /** The frames the model trained on: what the target "showed" for the out-of-range flags. */
+  trainingFrames: FrameSpan;
 }
 
 /**
@@ -73,7 +75,11 @@ export class EditedShot {
       lighting.push(current);
     }
 
-    const observed = observedRanges(inputs.target.params, { rig: inputs.rig, include: (f) => inputs.target.trusted[f] === 1 });
+    const { start: trainFirst, end: trainLast } = options.trainingFrames;
+    const observed = observedRanges(inputs.target.params, {
+      rig: inputs.rig,
+      include: (f) => f >= trainFirst && f <= trainLast && inputs.target.trusted[f] === 1,
+    });
     const flagged = flagOutOfRange(rows(composed, first - composedStart, last - first + 1), observed, { rig: inputs.rig, firstFrame: first }).filter(
       (f) => synthesized[f.frame - first] === 1,
     );

@@ -6,6 +6,7 @@ import { DvpError } from '../../shared/errors.js';
 import type { OutOfRangeSpan } from '../edit/out-of-range.js';
 import { loadShotEdit } from '../edit/shot-edit.js';
 import { emptyParams } from '../face/model.js';
+import { loadFaceModel } from '../face/store.js';
 import { readFrames } from '../media/frame-reader.js';
 import { FrameWriter } from '../media/frame-writer.js';
 import { OUTPUT_FORMATS, type OutputFormatId } from '../media/output-formats.js';
@@ -14,6 +15,7 @@ import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/
 import type { Project } from '../project/project.js';
 import { selectBackend, type BackendRequest } from '../translate/backend.js';
 import { TranslationModel } from '../translate/model.js';
+import { checkModelCrop } from '../translate/model-source.js';
 import { featherMask } from './composite.js';
 import { EditedShot, type FrameSpan } from './edited-shot.js';
 import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
@@ -79,11 +81,17 @@ export async function openShotRender(project: Project, options: RenderShotOption
   if (clip.role !== 'target') {
     throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${clip.id} (${clip.name}) is a ${clip.role} clip; only target clips are rendered.`, { file: project.file });
   }
-  const { record, checkpoint } = findRenderModel(project, clip, options.modelId);
+  if (!loadFaceModel(project, clip.id)) {
+    throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) is not tracked yet, so it cannot be rendered; run \`dvp track ${project.file} --clip ${clip.id}\` first.`, {
+      file: project.file,
+    });
+  }
+  const { record, checkpoint, data } = findRenderModel(project, clip, options.modelId);
   const { resolution, windowSize } = record.config.network;
   const first = options.range?.first ?? 0;
   const last = options.range?.last ?? clip.frameCount - 1;
-  const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize });
+  const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize, trainingFrames: { start: data.first, end: data.heldOutFrom - 1 } });
+  checkModelCrop(project, record, shot.conditioning.crop);
   await selectBackend(options.backend ?? 'auto', options.log);
   const model = new TranslationModel(record.config);
   try {
