@@ -29,7 +29,7 @@ async function canvasDetail(page: Page): Promise<number> {
 }
 
 async function shownFrame(page: Page, frame: number): Promise<void> {
-  await page.waitForFunction((f) => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('data-shown-frame') === String(f), frame, { timeout: 60_000 });
+  await page.locator(`[data-testid=viewer-canvas][data-shown-frame="${frame}"]`).waitFor({ timeout: 60_000 });
 }
 
 describe('editor UI in Chromium against browser mode', () => {
