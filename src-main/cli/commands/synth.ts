@@ -3,16 +3,15 @@ import { ClipConditioning } from '../../engine/condition/clip-conditioning.js';
 import { readFrames } from '../../engine/media/frame-reader.js';
 import { FrameWriter } from '../../engine/media/frame-writer.js';
 import { probeVideo } from '../../engine/media/probe.js';
+import { featherMask } from '../../engine/render/composite.js';
+import { synthesizeIntoPlates } from '../../engine/render/plate-synthesis.js';
 import { getClip } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint } from '../../engine/translate/checkpoint-store.js';
-import { compositeIntoPlate } from '../../engine/translate/composite.js';
-import { synthesize } from '../../engine/translate/inference.js';
 import { TranslationModel } from '../../engine/translate/model.js';
 import { checkModelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
-import { throwIfCancelled } from '../../shared/cancel.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 
 function parseRange(value: string | undefined, frameCount: number): [number, number] {
@@ -58,10 +57,10 @@ export const synthCommand: CliCommand = {
       try {
         model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });
         let done = 0;
-        for await (const plate of readFrames(clip.path, info, { start: first, count: last - first + 1, signal: context.signal })) {
-          throwIfCancelled(context.signal, 'Synthesis');
-          const [image] = synthesize(model.generator, [conditioning.volumeAt(plate.index)]);
-          await writer.write(compositeIntoPlate(plate.data, info.width, crop, image!, resolution));
+        const plates = readFrames(clip.path, info, { start: first, count: last - first + 1, signal: context.signal });
+        const frames = synthesizeIntoPlates(plates, { generator: model.generator, crop, mask: featherMask(crop.size), volumeFor: (f) => conditioning.volumeAt(f), signal: context.signal });
+        for await (const frame of frames) {
+          await writer.write(frame.data);
           done += 1;
           context.progress('synth', { done, total: last - first + 1 });
         }
