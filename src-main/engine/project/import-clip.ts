@@ -3,7 +3,7 @@ import { DvpError } from '../../shared/errors.js';
 import { probeVideo } from '../media/probe.js';
 import { findClipByHash, insertClip, type Clip, type ClipRole } from './clips.js';
 import { contentHash } from './content-hash.js';
-import { Project } from './project.js';
+import type { Project } from './project.js';
 
 export interface ImportResult {
   clip: Clip;
