@@ -82,6 +82,11 @@ describe('rasterize', () => {
       const v = Array.from({ length: 6 }, () => Math.round((next() * 80 - 8) * 256) / 256);
       buffer.clear();
       rasterize(buffer, Float32Array.from([v[0]!, v[1]!, 2, v[2]!, v[3]!, 2, v[4]!, v[5]!, 2]), Uint32Array.from([0, 1, 2]));
+      // The row spans are exactly the covered extent of each row.
+      for (let y = 0; y < height; y++) {
+        const covered = [...buffer.triangle.subarray(y * width, (y + 1) * width)].flatMap((t, x) => (t >= 0 ? [x] : []));
+        assert.deepEqual([buffer.rowSpans[2 * y], buffer.rowSpans[2 * y + 1]], covered.length > 0 ? [covered[0], covered.at(-1)] : [width, -1]);
+      }
       const edge = (ax: number, ay: number, bx: number, by: number, px: number, py: number): number => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
       const area = edge(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!);
       for (let y = 0; y < height; y++) {

@@ -213,7 +213,8 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
       assert.equal(source.size, TRACKED.end - TRACKED.start + 1);
       assert.equal(source.inputChannels, 27);
       const reference = ClipConditioning.open(project, clipId, { size: 128, windowSize: 3 });
-      for (const index of [0, 1, 2, 40, 17]) {
+      // 0 starts a window, 1–2 and 21–33 slide (through every slot), 40 and 20 jump.
+      for (const index of [0, 1, 2, 40, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]) {
         const frame = source.frame(index);
         const example = await source.sample(index);
         assert.equal(example.input.length, 128 * 128 * 27);

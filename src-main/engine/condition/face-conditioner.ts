@@ -71,7 +71,12 @@ export class ConditioningSequence {
     const draw = (f: number, out: Float32Array, stride: number, offset: number): void => {
       this.conditioner.render(this.paramsAt(f), out, stride, offset);
     };
-    if (this.last !== undefined && frame === this.last + 1) this.volume.push((out, stride, offset) => draw(frame, out, stride, offset));
+    if (this.last !== undefined && frame === this.last + 1) {
+      this.volume.push((out, stride, offset) => {
+        draw(frame, out, stride, offset);
+        return this.conditioner.renderer.visibility.rowSpans;
+      });
+    }
     else this.volume.start(windowFrames(frame, this.windowSize, this.firstFrame), draw);
     this.last = frame;
     return this.volume.data;

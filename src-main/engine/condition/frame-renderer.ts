@@ -92,7 +92,8 @@ export class ConditionRenderer {
     }
   }
 
-  render(face: ConditionFace, out: Float32Array, stride = CHANNELS_PER_FRAME, offset = 0): void {
+  /** Returns the rows' covered spans (`VisibilityBuffer.rowSpans`): outside them every channel is −1. */
+  render(face: ConditionFace, out: Float32Array, stride = CHANNELS_PER_FRAME, offset = 0): Int32Array {
     const { topology, visibility, records, width, height } = this;
     const n = topology.vertexCount;
     if (face.screen.length !== 3 * n || face.colour.length !== 3 * n) {
@@ -163,6 +164,7 @@ export class ConditionRenderer {
         for (let c = 0; c < CHANNELS_PER_FRAME; c++) out[o + c] = target[i + c]!;
       }
     }
+    return visibility.rowSpans;
   }
 }
 

@@ -27,6 +27,8 @@ export class VisibilityBuffer {
   /** Perspective-correct weights of the triangle's second and third vertex (the first is 1 − w1 − w2). */
   readonly weight1: Float32Array;
   readonly weight2: Float32Array;
+  /** Per row y: the first and last pixel any triangle covered, at [2y] and [2y + 1] (first > last: none). */
+  readonly rowSpans: Int32Array;
 
   constructor(readonly width: number, readonly height: number) {
     const size = width * height;
@@ -34,12 +36,17 @@ export class VisibilityBuffer {
     this.inverseDepth = new Float64Array(size);
     this.weight1 = new Float32Array(size);
     this.weight2 = new Float32Array(size);
+    this.rowSpans = new Int32Array(2 * height);
     this.clear();
   }
 
   clear(): void {
     this.triangle.fill(-1);
     this.inverseDepth.fill(0);
+    for (let y = 0; y < this.height; y++) {
+      this.rowSpans[2 * y] = this.width;
+      this.rowSpans[2 * y + 1] = -1;
+    }
   }
 }
 
@@ -66,7 +73,7 @@ export function rasterize(
 ): void {
   const frontFaceSign = options.frontFaceSign ?? 0;
   const near = options.near ?? 1e-6;
-  const { width, height, triangle: triangleBuffer, inverseDepth, weight1, weight2 } = target;
+  const { width, height, triangle: triangleBuffer, inverseDepth, weight1, weight2, rowSpans } = target;
 
   for (let t = 0, id = 0; t + 2 < triangles.length; t += 3, id++) {
     const i0 = 3 * triangles[t]!;
@@ -152,6 +159,8 @@ export function rasterize(
       while (first <= last && (row0 + first * stepX0 < 0 || row1 + first * stepX1 < 0 || row2 + first * stepX2 < 0)) first++;
       while (last >= first && (row0 + last * stepX0 < 0 || row1 + last * stepX1 < 0 || row2 + last * stepX2 < 0)) last--;
       if (first > last) continue;
+      if (minX + first < rowSpans[2 * y]!) rowSpans[2 * y] = minX + first;
+      if (minX + last > rowSpans[2 * y + 1]!) rowSpans[2 * y + 1] = minX + last;
 
       let w0 = row0 + first * stepX0 + bias0;
       let w1 = row1 + first * stepX1 + bias1;

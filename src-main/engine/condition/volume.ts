@@ -6,9 +6,11 @@ export const DEFAULT_WINDOW_SIZE = 11;
 
 /**
  * Draws one frame's nine channels: pixel p, channel c at out[offset + p·stride + c]
- * (`ConditionRenderer.render` has this shape).
+ * (`ConditionRenderer.render` has this shape). It may return, per row y, the first and last
+ * pixel that is not pure background (−1 in all nine channels) at [2y], [2y + 1] — a superset
+ * is fine — which saves `SlidingVolume` from searching the frame for them.
  */
-export type FrameDrawer = (out: Float32Array, stride: number, offset: number) => void;
+export type FrameDrawer = (out: Float32Array, stride: number, offset: number) => Int32Array | void;
 
 /**
  * The frames of the window that ends at `frame`, oldest first, current last. At the start
@@ -104,17 +106,21 @@ export class SlidingVolume {
 
   push(draw: FrameDrawer): void {
     const { data, frame, stride, width, height, windowSize, spans } = this;
-    draw(frame, CHANNELS_PER_FRAME, 0);
+    const drawnSpans = draw(frame, CHANNELS_PER_FRAME, 0);
     const newest = this.ring * height * 2;
+    const recordSpans = (): void => {
+      if (drawnSpans && drawnSpans.length === 2 * height) spans.set(drawnSpans, newest);
+      else this.measureSpans(newest);
+    };
     if (this.pushed === 0) {
       for (let slot = 0; slot < windowSize; slot++) this.writeSlot(slot, 0, width * height);
-      this.measureSpans(newest);
+      recordSpans();
       for (let k = 0; k < windowSize; k++) if (k !== this.ring) spans.copyWithin(k * height * 2, newest, newest + height * 2);
     } else {
       // `ring` holds the oldest frame, about to drop out: its spans count (its values move out of slot 0).
       const oldest = this.oldestSpans;
       oldest.set(spans.subarray(newest, newest + height * 2));
-      this.measureSpans(newest);
+      recordSpans();
       for (let y = 0; y < height; y++) {
         let first = Math.min(oldest[2 * y]!, width);
         let last = Math.max(oldest[2 * y + 1]!, -1);
