@@ -14,11 +14,13 @@ import { principalComponents } from './linalg.js';
  * not expression. The floor is the spread of the weakest of the first 64 principal directions.
  */
 export const NOISE_FLOOR_FACTOR = 1.5;
+/** A later clip must show clearly new motion: its leftover components must beat this multiple of the floor. */
+export const EXTEND_FLOOR_FACTOR = 2.5;
 export const MIN_COMPONENT_STDDEV_MM = 0.5;
 /** Slots the first clip may fill; the rest stay free for later clips. */
 export const FIRST_CLIP_MAX_COMPONENTS = 44;
 /** Most components one later clip may append, so that clips added after it still find free slots. */
-export const LATER_CLIP_MAX_COMPONENTS = 8;
+export const LATER_CLIP_MAX_COMPONENTS = 4;
 
 const D = VERTEX_COUNT * 3;
 
@@ -64,7 +66,7 @@ export function updateBasis(existing: ExpressionBasis | undefined, deformations:
   const pca = principalComponents(rows, m, D, EXPRESSION_DIM);
   // PCA on uncentred rows: variances are second moments about the neutral shape.
   const floor = Math.sqrt(pca.variances[pca.variances.length - 1] ?? 0);
-  const threshold = Math.max(MIN_COMPONENT_STDDEV_MM, NOISE_FLOOR_FACTOR * floor);
+  const threshold = Math.max(MIN_COMPONENT_STDDEV_MM, (existing ? EXTEND_FLOOR_FACTOR : NOISE_FLOOR_FACTOR) * floor);
   let take = 0;
   while (take < Math.min(free, pca.variances.length) && Math.sqrt(pca.variances[take]!) >= threshold) take++;
   if (existing && take === 0) return { basis: existing, created: false, residualShare };

@@ -4,11 +4,12 @@
  * frame; a chunk whose decoding breaks is resumed past the damaged frames, which are reported.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { VideoInfo } from '../media/probe.js';
 import { DvpError, type DvpErrorCode } from '../../shared/errors.js';
 import { throwIfCancelled } from '../../shared/cancel.js';
 import type { WorkerFace, WorkerMessage, WorkerRequest } from './detect-protocol.js';
+import { startWorker } from './start-worker.js';
 
 export interface DetectPoolOptions {
   file: string;
@@ -48,17 +49,6 @@ function chunksOf(frames: number[], size: number): Chunk[] {
   return chunks;
 }
 
-function startWorker(maxFaces: number): Worker {
-  const workerData = { maxFaces };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./detect-worker.js', import.meta.url), { workerData });
-  // Running from the TypeScript sources (tests, development): register tsx's loader in the
-  // worker before importing the worker module.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./detect-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export async function detectFrames(options: DetectPoolOptions): Promise<void> {
   throwIfCancelled(options.signal, 'Face tracking');
   if (options.frames.length === 0) return;
@@ -95,7 +85,7 @@ export async function detectFrames(options: DetectPoolOptions): Promise<void> {
         worker.postMessage(request);
       };
       for (let w = 0; w < workerCount; w++) {
-        const worker = startWorker(maxFaces);
+        const worker = startWorker('detect-worker', { maxFaces });
         workers.push(worker);
         const busy: { chunk: Chunk | undefined } = { chunk: undefined };
         worker.on('message', (message: WorkerMessage) => {

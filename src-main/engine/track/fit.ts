@@ -9,7 +9,7 @@ import { blinkBasisFor } from '../face/blink.js';
 import { cloneParams, type FaceModel, type FrameParams } from '../face/model.js';
 import { deformedShape } from '../face/pose-mesh.js';
 import { axisAngleMatrix, eulerFromMatrix, multiply, rotationMatrix } from '../face/rotation.js';
-import { LANDMARK, VERTEX_COUNT } from '../face/topology.js';
+import { LANDMARK, LEFT_BROW, LEFT_EYE_RING, LEFT_EYE_UPPER1, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, MOUTH_RING, RIGHT_BROW, RIGHT_EYE_RING, RIGHT_EYE_UPPER1, VERTEX_COUNT } from '../face/topology.js';
 import { alignSimilarity } from './align.js';
 import { RIGID_POINTS } from './identity.js';
 import { choleskySolve } from './linalg.js';
@@ -36,6 +36,20 @@ export interface FitResult {
 
 /** Prior spread of eyelid closure: loose, so that the lid landmarks decide. */
 const EYELID_PRIOR_SD = 0.8;
+
+/**
+ * Landmarks the fit uses: every contour a viewer judges (lids, lips, brows, nose, outline) and a
+ * thinned-out rest of the mesh. The cost of a Gauss-Newton step grows with points × parameters², so
+ * this keeps the fit cheap; the error is still measured on all 468.
+ */
+export const FIT_POINTS: Int32Array = (() => {
+  const keep = new Set<number>([
+    ...LEFT_EYE_RING, ...RIGHT_EYE_RING, ...MOUTH_RING, ...LIPS_UPPER_OUTER, ...LIPS_LOWER_OUTER, ...LEFT_BROW, ...RIGHT_BROW,
+    ...LEFT_EYE_UPPER1, ...RIGHT_EYE_UPPER1, ...SILHOUETTE, 1, 2, 4, 5, 6, 168, 197, 195, 98, 327,
+  ]);
+  for (let i = 0; i < VERTEX_COUNT; i += 3) keep.add(i);
+  return Int32Array.from([...keep].sort((a, b) => a - b));
+})();
 
 const POINT_WEIGHTS = (() => {
   const w = new Float64Array(VERTEX_COUNT).fill(1);
@@ -90,7 +104,7 @@ export function fitFrame(model: FaceModel, points: Float32Array, start: FramePar
     const t = params.translation;
     H.fill(0);
     g.fill(0);
-    for (let i = 0; i < VERTEX_COUNT; i++) {
+    for (const i of FIT_POINTS) {
       const sx = shape[3 * i]!, sy = shape[3 * i + 1]!, sz = shape[3 * i + 2]!;
       const vx = R[0]! * sx + R[1]! * sy + R[2]! * sz;
       const vy = R[3]! * sx + R[4]! * sy + R[5]! * sz;

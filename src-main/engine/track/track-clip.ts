@@ -7,13 +7,13 @@ import { clipVideoInfo, getClip, resolveClipMedia } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import { DvpError } from '../../shared/errors.js';
 import { ProgressMeter, throwIfCancelled, type ProgressListener } from '../../shared/cancel.js';
-import { emptyParams, packParams, unpackParams, type FaceModel, type FrameParams } from '../face/model.js';
+import { packParams, unpackParams, type FaceModel, type FrameParams } from '../face/model.js';
 import { buildControls } from '../face/controls.js';
 import { FrameFlag, blob, latestBasis, loadFaceModel, saveBasis, saveFaceModel, type FrameRange, type TrackingStats } from '../face/store.js';
 import { updateBasis } from './basis-learning.js';
-import { detectFrames } from './detect-pool.js';
+import { defaultWorkerCount, detectFrames } from './detect-pool.js';
 import { DetectionWriter, detectedFrames, loadDetections, type StoredFace } from './detections-store.js';
-import { fitFrame, initialParams } from './fit.js';
+import { fitFrames } from './fit-pool.js';
 import { EYEBALL_RADIUS_MM, estimateIdentity } from './identity.js';
 import { estimateLighting } from './lighting.js';
 import { chooseSubject } from './subject.js';
@@ -58,8 +58,6 @@ export interface TrackSummary {
 
 /** Head yaw beyond which a frame counts as profile. */
 const PROFILE_YAW = (50 * Math.PI) / 180;
-/** Fits worse than this (mean landmark error, % of inter-ocular distance) are rejected as failed detections. */
-const REJECT_ERROR_PCT = 10;
 /** Focal length as a multiple of the larger image side (≈ 19° field of view): a long lens, as for framed portraits. */
 const FOCAL_FACTOR = 3;
 
@@ -174,35 +172,19 @@ export async function trackClip(project: Project, options: TrackOptions): Promis
     basis: update.basis,
   };
 
-  // 4. Per-frame fit, warm-started from the previous frame.
+  // 4. Per-frame fit, warm-started from the previous frame, one run of frames per thread.
+  throwIfCancelled(options.signal, 'Face tracking');
   const fitStarted = performance.now();
+  const ordered = [...subjectFaces.entries()].sort((a, b) => a[0] - b[0]).map(([frame, face]) => ({ frame, points: face.points }));
+  const fitted = await fitFrames(model, ordered, options.workers ?? defaultWorkerCount(), options.signal);
+  throwIfCancelled(options.signal, 'Face tracking');
   const fits = new Map<number, { params: FrameParams; errorsPct: Float32Array; rmsPx: number; confidence: number }>();
-  let previousFrame = -2;
-  let previousParams: FrameParams | undefined;
-  for (const [frame, face] of [...subjectFaces.entries()].sort((a, b) => a[0] - b[0])) {
-    if (fits.size % 50 === 0) throwIfCancelled(options.signal, 'Face tracking');
-    const start = previousParams && frame === previousFrame + 1 ? previousParams : initialParams(model, face.points, emptyParams());
-    let result = fitFrame(model, face.points, start);
-    let mean = meanPct(result.errors, result.interOcularPx);
-    if (mean > REJECT_ERROR_PCT / 2 && start === previousParams) {
-      const retry = fitFrame(model, face.points, initialParams(model, face.points, emptyParams()), { iterations: 6 });
-      const retryMean = meanPct(retry.errors, retry.interOcularPx);
-      if (retryMean < mean) {
-        result = retry;
-        mean = retryMean;
-      }
-    }
-    if (mean > REJECT_ERROR_PCT) {
-      flagsOf.set(frame, (flagsOf.get(frame) ?? 0) | FrameFlag.LowConfidence);
-      previousParams = undefined;
+  for (const result of fitted) {
+    if (!result.params || !result.errorsPct) {
+      flagsOf.set(result.frame, (flagsOf.get(result.frame) ?? 0) | FrameFlag.LowConfidence);
       continue;
     }
-    const errorsPct = result.errors.map((e) => (100 * e) / result.interOcularPx);
-    let sq = 0;
-    for (const e of result.errors) sq += e * e;
-    fits.set(frame, { params: result.params, errorsPct, rmsPx: Math.sqrt(sq / result.errors.length), confidence: face.score });
-    previousParams = result.params;
-    previousFrame = frame;
+    fits.set(result.frame, { params: unpackParams(result.params), errorsPct: result.errorsPct, rmsPx: result.rmsPx, confidence: subjectFaces.get(result.frame)!.score });
   }
   const fitMsPerFrame = subjectFaces.size > 0 ? (performance.now() - fitStarted) / subjectFaces.size : 0;
   if (fits.size === 0) throw new DvpError('NO_FACE', `${clip.path}: faces were detected in clip ${clip.id} but none could be fitted reliably.`, { file: clip.path });
@@ -293,8 +275,3 @@ export async function trackClip(project: Project, options: TrackOptions): Promis
   };
 }
 
-function meanPct(errors: Float32Array, iod: number): number {
-  let s = 0;
-  for (const e of errors) s += e;
-  return (100 * s) / errors.length / iod;
-}
