@@ -25,6 +25,7 @@ export interface ForwardOptions {
 }
 
 const BN_EPSILON = 1e-5;
+const LEAKY_SLOPE = 0.2;
 
 function normal(shape: number[], std: number): tf.Tensor {
   return tf.randomNormal(shape, 0, std, 'float32');
@@ -51,6 +52,23 @@ function batchNorm(params: ParamSet, name: string, x: tf.Tensor4D, training: boo
 
 function withBias(params: ParamSet, name: string, x: tf.Tensor4D): tf.Tensor4D {
   return params.has(`${name}/b`) ? (tf.add(x, params.get(`${name}/b`)) as tf.Tensor4D) : x;
+}
+
+type Activation = 'linear' | 'relu' | 'leakyrelu';
+
+/**
+ * conv → bias (when the layer has one) → activation. At inference this is one fused kernel
+ * (XNNPACK applies bias and ReLU in the convolution's output loop); training keeps the
+ * separate ops, whose gradients gradients.ts registers.
+ */
+function convBlock(params: ParamSet, name: string, x: tf.Tensor4D, stride: number, pad: 'same' | [[number, number], [number, number], [number, number], [number, number]], activation: Activation, training: boolean): tf.Tensor4D {
+  const filter = params.get(`${name}/w`) as tf.Tensor4D;
+  if (!training) {
+    const bias = params.has(`${name}/b`) ? params.get(`${name}/b`) : undefined;
+    return tf.fused.conv2d({ x, filter, strides: stride, pad, activation, leakyreluAlpha: LEAKY_SLOPE, ...(bias ? { bias } : {}) });
+  }
+  const h = withBias(params, name, tf.conv2d(x, filter, stride, pad));
+  return activation === 'relu' ? tf.relu(h) : activation === 'leakyrelu' ? tf.leakyRelu(h, LEAKY_SLOPE) : h;
 }
 
 function dropout(x: tf.Tensor4D, rate: number, seed: number): tf.Tensor4D {
@@ -102,9 +120,8 @@ export class Generator {
     const skips: tf.Tensor4D[] = [];
     let h = x;
     for (let i = 0; i < levels; i++) {
-      h = tf.conv2d(h, p.get(`enc${i}/w`) as tf.Tensor4D, 2, 'same');
-      h = this.encoderNorm(i) ? batchNorm(p, `enc${i}/bn`, h, options.training) : withBias(p, `enc${i}`, h);
-      h = tf.leakyRelu(h, 0.2);
+      if (this.encoderNorm(i)) h = tf.leakyRelu(batchNorm(p, `enc${i}/bn`, tf.conv2d(h, p.get(`enc${i}/w`) as tf.Tensor4D, 2, 'same'), options.training), LEAKY_SLOPE);
+      else h = convBlock(p, `enc${i}`, h, 2, 'same', 'leakyrelu', options.training);
       skips.push(h);
     }
     for (let j = 0; j < levels; j++) {
@@ -121,9 +138,8 @@ export class Generator {
         h = tf.relu(h);
       }
       if (this.config.refine) {
-        h = tf.relu(withBias(p, `dec${j}/refine1`, tf.conv2d(h, p.get(`dec${j}/refine1/w`) as tf.Tensor4D, 1, 'same')));
-        h = withBias(p, `dec${j}/refine2`, tf.conv2d(h, p.get(`dec${j}/refine2/w`) as tf.Tensor4D, 1, 'same'));
-        if (!last) h = tf.relu(h);
+        h = convBlock(p, `dec${j}/refine1`, h, 1, 'same', 'relu', options.training);
+        h = convBlock(p, `dec${j}/refine2`, h, 1, 'same', last ? 'linear' : 'relu', options.training);
       }
     }
     return tf.tanh(h);
@@ -159,7 +175,7 @@ export class Discriminator {
     this.layers.forEach((layer, i) => {
       h = tf.conv2d(h, p.get(`d${i}/w`) as tf.Tensor4D, layer.stride, [[0, 0], [1, 1], [1, 1], [0, 0]]);
       h = layer.norm ? batchNorm(p, `d${i}/bn`, h, options.training) : withBias(p, `d${i}`, h);
-      if (i < this.layers.length - 1) h = tf.leakyRelu(h, 0.2);
+      if (i < this.layers.length - 1) h = tf.leakyRelu(h, LEAKY_SLOPE);
     });
     return h;
   }
