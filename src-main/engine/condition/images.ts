@@ -1,3 +1,4 @@
+import { DvpError } from '../../shared/errors.js';
 import type { RgbImage } from '../media/png.js';
 import { CHANNELS_PER_FRAME, COLOUR_CHANNEL, CORRESPONDENCE_CHANNEL, EYES_CHANNEL } from './frame-renderer.js';
 
@@ -41,7 +42,7 @@ export function sideBySide(images: readonly RgbImage[], gap = 4): RgbImage {
   const data = new Uint8Array(3 * width * height);
   let left = 0;
   for (const image of images) {
-    if (image.height !== height) throw new Error(`sideBySide: image heights differ (${image.height} vs ${height}).`);
+    if (image.height !== height) throw new DvpError('INTERNAL', `Images side by side must have one height (${image.height} vs ${height}).`);
     const channels = image.channels;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < image.width; x++) {
