@@ -134,10 +134,11 @@ export class ConditionRenderer {
     // Background first (a native fill), then the face pixels.
     const target = stride === CHANNELS_PER_FRAME && offset === 0 ? out : (this.frame ??= new Float32Array(pixelCount * CHANNELS_PER_FRAME));
     target.fill(-1, 0, pixelCount * CHANNELS_PER_FRAME);
-    const { triangle: triangleAt, weight1, weight2 } = visibility;
+    const { triangle: triangleAt, weight1, weight2, rowSpans } = visibility;
     const { left, right } = face.pupils;
-    for (let y = 0, p = 0; y < height; y++) {
-      for (let x = 0; x < width; x++, p++) {
+    for (let y = 0; y < height; y++) {
+      const end = rowSpans[2 * y + 1]!;
+      for (let x = rowSpans[2 * y]!, p = y * width + x; x <= end; x++, p++) {
         const t = triangleAt[p]!;
         if (t < 0) continue;
         const o = p * CHANNELS_PER_FRAME;
