@@ -3,7 +3,8 @@ import { conditionFps } from './condition-fps.js';
 import { controlAccuracyBenchmark } from './control-accuracy.js';
 import { mediaIoBenchmark } from './media-io.js';
 import { trackClipsBenchmark } from './track-clips.js';
+import { translateQualityBenchmark } from './translate-quality.js';
 import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark];

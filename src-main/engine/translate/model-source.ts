@@ -9,6 +9,7 @@ import type { ShotCrop } from '../condition/shot-crop.js';
 import { ConditionedClipSource } from '../condition/training-source.js';
 import { DvpError } from '../../shared/errors.js';
 import type { Project } from '../project/project.js';
+import { CachedSource, cacheBytes, MAX_CACHE_BYTES } from './cached-source.js';
 import type { ModelRecord } from './checkpoint-store.js';
 import { splitAtFrame, type DataSplit, type TrainingSource } from './dataset.js';
 import { FACE_PARAMETER_GROUPS, type ParameterGroup } from './nearest-neighbour.js';
@@ -80,7 +81,7 @@ export interface ModelData {
   parameterGroups: readonly ParameterGroup[];
 }
 
-/** Opens a model's training source (conditioning volumes + real frames) and its split. */
+/** Opens a model's training source (conditioning volumes + real frames, cached when they fit) and its split. */
 export async function openModelSource(project: Project, model: ModelRecord, signal?: AbortSignal): Promise<ModelData> {
   const data = faceData(project, model);
   checkModelCrop(project, model, ClipConditioning.open(project, model.clipId).crop);
@@ -91,5 +92,6 @@ export async function openModelSource(project: Project, model: ModelRecord, sign
     count: data.last - data.first + 1,
     ...(signal ? { signal } : {}),
   });
-  return { source, split: splitAtFrame(source, data.heldOutFrom), data, parameterGroups: FACE_PARAMETER_GROUPS };
+  const cached = cacheBytes(source) <= MAX_CACHE_BYTES ? await CachedSource.build(source, signal) : source;
+  return { source: cached, split: splitAtFrame(cached, data.heldOutFrom), data, parameterGroups: FACE_PARAMETER_GROUPS };
 }
