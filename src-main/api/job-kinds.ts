@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FrameRangeSchema, LossesSchema, RenderAudioSchema, RenderFormatSchema } from './pipeline.js';
 
 /**
  * Every kind of long job, declared once: its parameters, its result, and whether it needs
@@ -39,6 +40,73 @@ export const jobKinds = {
     }),
     result: z.object({ output: z.string(), frames: z.number().int().nonnegative(), timecode: z.string() }),
     title: (p) => `${FORMAT_LABEL[p.format]} → ${basename(p.output)}`,
+  }),
+  /** Tracks the face in a clip (or a range of it); resumes detection where an earlier run stopped. */
+  track: jobKind({
+    resource: 'cpu',
+    params: z.object({ clipId: z.number().int().positive(), range: FrameRangeSchema.optional(), smoothing: z.number().min(0).max(10).optional() }),
+    result: z.object({
+      clipId: z.number().int().positive(),
+      framesTracked: z.number().int().nonnegative(),
+      framesWithFace: z.number().int().nonnegative(),
+      framesDetectedNow: z.number().int().nonnegative(),
+      medianErrorPct: z.number().nullable(),
+      seconds: z.number().nonnegative(),
+    }),
+    title: (p) => `Track clip ${p.clipId}${p.range ? ` (frames ${p.range.first}–${p.range.last})` : ''}`,
+  }),
+  /** Trains (or resumes) the translation network of a target clip; cancelling pauses it at a checkpoint. */
+  train: jobKind({
+    resource: 'gpu',
+    params: z.object({
+      clipId: z.number().int().positive(),
+      /** Resume this model; otherwise the clip's latest model of `preset` on the same frames, or a new one. */
+      modelId: z.number().int().positive().optional(),
+      preset: z.string().min(1).max(64).default('cpu-tiny'),
+      /** Start a new model even when one of this preset exists. */
+      fresh: z.boolean().default(false),
+      frames: FrameRangeSchema.optional(),
+      /** Train until this step (default: the preset's schedule). */
+      steps: z.number().int().positive().max(10_000_000).optional(),
+      checkpointEvery: z.number().int().positive().default(100),
+      previewEvery: z.number().int().nonnegative().default(100),
+      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    }),
+    result: z.object({
+      modelId: z.number().int().positive(),
+      step: z.number().int().nonnegative(),
+      backend: z.string(),
+      secondsPerStep: z.number().nonnegative(),
+      losses: LossesSchema.nullable(),
+    }),
+    title: (p) => (p.modelId !== undefined ? `Train model ${p.modelId}` : `Train ${p.preset} on clip ${p.clipId}`),
+  }),
+  /** Renders a target clip's edit through its trained network into a ProRes or H.264 file. */
+  render: jobKind({
+    resource: 'gpu',
+    params: z.object({
+      clipId: z.number().int().positive(),
+      output: z.string().min(1).max(4096),
+      format: RenderFormatSchema,
+      range: FrameRangeSchema.optional(),
+      audio: RenderAudioSchema.default('target'),
+      modelId: z.number().int().positive().optional(),
+    }),
+    result: z.object({
+      output: z.string(),
+      format: RenderFormatSchema,
+      first: z.number().int().nonnegative(),
+      last: z.number().int().nonnegative(),
+      frames: z.number().int().nonnegative(),
+      synthesized: z.number().int().nonnegative(),
+      outOfRangeFrames: z.number().int().nonnegative(),
+      timecode: z.string(),
+      audio: z.string().nullable(),
+      modelId: z.number().int().positive(),
+      checkpointStep: z.number().int().nonnegative(),
+      sizeBytes: z.number().int().nonnegative(),
+    }),
+    title: (p) => `${FORMAT_LABEL[p.format]} render → ${basename(p.output)}`,
   }),
 } as const;
 

@@ -8,6 +8,16 @@ import {
   JobSchema,
   ProjectInfoSchema,
 } from './schemas.js';
+import {
+  ConditionImagesSchema,
+  LossPointSchema,
+  OverlayFrameSchema,
+  OverlayTopologySchema,
+  PngImageSchema,
+  SynthFrameSchema,
+  TrackingStatusSchema,
+  TrainingOverviewSchema,
+} from './pipeline.js';
 import { ApplyEditResultSchema, CurvesParamsSchema, CurvesSchema, EditSchema, HistorySchema, ShotEditSchema, UndoRedoResultSchema } from './edit-schemas.js';
 
 /**
@@ -60,6 +70,27 @@ export const methods = {
   'edit.history': method('engine', none, HistorySchema),
   'edit.curves': method('engine', CurvesParamsSchema, CurvesSchema),
 
+  'tracking.topology': method('engine', none, OverlayTopologySchema),
+  'tracking.status': method('engine', z.object({ clipId: z.number().int().positive() }).strict(), TrackingStatusSchema),
+  'tracking.overlay': method('engine', z.object({ clipId: z.number().int().positive(), frame: z.number().int().nonnegative() }).strict(), OverlayFrameSchema),
+  'condition.images': method(
+    'engine',
+    z.object({ clipId: z.number().int().positive(), frame: z.number().int().nonnegative(), size: z.number().int().min(16).max(1024).optional() }).strict(),
+    ConditionImagesSchema,
+  ),
+  'synth.frame': method(
+    'engine',
+    z.object({ clipId: z.number().int().positive(), frame: z.number().int().nonnegative(), modelId: z.number().int().positive().optional() }).strict(),
+    SynthFrameSchema,
+  ),
+  'training.overview': method('engine', z.object({ clipId: z.number().int().positive() }).strict(), TrainingOverviewSchema),
+  'training.losses': method(
+    'engine',
+    z.object({ modelId: z.number().int().positive(), maxPoints: z.number().int().min(2).max(5000).optional() }).strict(),
+    z.object({ modelId: z.number().int().positive(), total: z.number().int().nonnegative(), points: z.array(LossPointSchema) }),
+  ),
+  'training.preview': method('engine', z.object({ modelId: z.number().int().positive(), step: z.number().int().nonnegative() }).strict(), PngImageSchema),
+
   'job.start': method('host', z.object({ kind: z.string().min(1).max(64), params: z.unknown() }).strict(), JobSchema),
   'job.cancel': method('host', z.object({ id: z.number().int().positive() }).strict(), JobSchema),
   'job.list': method('host', none, z.array(JobSchema)),
@@ -74,6 +105,8 @@ export const methods = {
     z.object({ purpose: z.enum(['open-project', 'new-project', 'import-clip', 'save-render']) }).strict(),
     z.object({ file: z.string().nullable() }),
   ),
+  /** Shows a file in the system's file manager (Electron); a browser offers it for download instead. */
+  'file.reveal': method('shell', z.object({ file: filePath }).strict(), z.null()),
 } as const;
 
 export type Methods = typeof methods;

@@ -45,7 +45,10 @@ if (!app.requestSingleInstanceLock()) {
     const router = new ApiRouter(host, new RecentProjects(app.getPath('userData')), {
       kind: 'electron',
       version: app.getVersion(),
-      handlers: { 'dialog.pick': (params) => pickFile(window, params) },
+      handlers: {
+        'dialog.pick': (params) => pickFile(window, params),
+        'file.reveal': ({ file }) => (shell.showItemInFolder(path.resolve(file)), null),
+      },
     });
     window = new BrowserWindow(mainWindowOptions(PRELOAD));
     serveApiOverIpc(router, host, () => window?.webContents);

@@ -1,4 +1,5 @@
 import type { EngineHost } from './engine-host.js';
+import { isJobOutputPath, serveJobOutput } from './job-output-route.js';
 
 export interface RouteResponse {
   status: number;
@@ -17,9 +18,11 @@ export function isMediaPath(urlPath: string): boolean {
  * Project media by URL, the same in both shells (`dvp://studio/media/…` in Electron,
  * `http://127.0.0.1:PORT/media/…` in a browser):
  * `/media/frame/<clipId>/<index>.rgb` is the raw RGB24 frame for the viewer (size in the
- * X-Frame-Width/-Height headers); `.png` is the same frame as a PNG.
+ * X-Frame-Width/-Height headers); `.png` is the same frame as a PNG;
+ * `/media/output/<jobId>/<name>` is a finished render, as a download.
  */
 export async function serveMedia(host: EngineHost, urlPath: string): Promise<RouteResponse> {
+  if (isJobOutputPath(urlPath)) return serveJobOutput(host, urlPath);
   const match = FRAME_PATH.exec(urlPath);
   if (!match) return errorResponse(404, 'NOT_FOUND', `There is no media at ${urlPath}.`);
   const [, clipId, index, format] = match;

@@ -1,12 +1,16 @@
 /**
  * The Content-Security-Policy of the UI, the same in Electron (sent by the `dvp:` protocol)
- * and in browser mode (sent by the HTTP server): only our own scripts and styles, no eval,
- * no inline script, no plugins, no framing, no form posts; frames and media come from our
- * own origin (`media/…` routes), the API from our own origin (IPC or a same-origin WebSocket).
+ * and in browser mode (sent by the HTTP server): only our own scripts and styles, no inline
+ * script, no plugins, no framing, no form posts; frames and media come from our own origin
+ * (`media/…` routes), the API from our own origin (IPC or a same-origin WebSocket).
+ *
+ * `'unsafe-eval'` is the one exception, for regl (the viewport): it compiles each draw
+ * command's WebGL glue with `new Function`. Only our own bundled scripts can run at all
+ * (no inline script, no remote origin), so eval can only be reached from our own code.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",

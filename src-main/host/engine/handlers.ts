@@ -9,6 +9,7 @@ import { importClip } from '../../engine/project/import-clip.js';
 import { Project } from '../../engine/project/project.js';
 import type { InternalMethods } from '../engine-internal.js';
 import { projectInfo, type EngineContext } from './engine-context.js';
+import { pipelineHandlers } from './handlers/pipeline.js';
 import { editHandlers } from './handlers/edit.js';
 
 type EngineSpecs = Pick<Methods, MethodsOn<'engine'>> & InternalMethods;
@@ -17,6 +18,7 @@ export type EngineMethodName = keyof EngineSpecs;
 
 /** Every engine-side method. Adding a method to the API without a handler here does not compile. */
 export const engineHandlers: { [M in EngineMethodName]: Handler<EngineSpecs[M]> } = {
+  ...pipelineHandlers,
   ...editHandlers,
 
   'project.new': ({ file }, engine) => {

@@ -1,6 +1,9 @@
 import type { JobKind, JobParams, JobResult } from '../../api/job-kinds.js';
 import type { Progress } from '../../shared/cancel.js';
 import type { EngineContext } from './engine-context.js';
+import { runRender } from './jobs/render.js';
+import { runTrack } from './jobs/track.js';
+import { runTrain } from './jobs/train.js';
 import { runTranscode } from './jobs/transcode.js';
 
 export interface JobContext {
@@ -19,6 +22,9 @@ export type JobRunner<P = unknown, R = unknown> = (params: P, context: JobContex
 /** One runner per declared job kind (`src-main/api/job-kinds.ts`); the compiler checks the pairing. */
 const runners: { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> } = {
   transcode: runTranscode,
+  track: runTrack,
+  train: runTrain,
+  render: runRender,
 };
 
 const registered = new Map<string, JobRunner>();

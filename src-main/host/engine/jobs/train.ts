@@ -1,0 +1,84 @@
+import type { JobParams, JobResult } from '../../../api/job-kinds.js';
+import { getClip } from '../../../engine/project/clips.js';
+import type { Project } from '../../../engine/project/project.js';
+import { selectBackend } from '../../../engine/translate/backend.js';
+import { createModel, getModel, listModels, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
+import { presetConfig } from '../../../engine/translate/config.js';
+import { openModelSource, planFaceData, type FaceData } from '../../../engine/translate/model-source.js';
+import { train } from '../../../engine/translate/trainer.js';
+import { DvpError } from '../../../shared/errors.js';
+import type { JobContext } from '../job-runners.js';
+import { LossRecorder, modelArtefactDir } from './training-files.js';
+import { yieldingSource } from './yielding-source.js';
+
+function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
+  const d = data as Partial<FaceData>;
+  return d.conditioning === 'face' && d.first === wanted.first && d.last === wanted.last && d.heldOutFrom === wanted.heldOutFrom;
+}
+
+/** The model `dvp train` would pick for these parameters: the one named, the clip's latest of the preset on the same frames, or a new one. */
+function chooseModel(project: Project, params: JobParams<'train'>): ModelRecord {
+  if (params.modelId !== undefined) {
+    const model = getModel(project, params.modelId);
+    if (model.clipId !== params.clipId) {
+      throw new DvpError('INVALID_ARGUMENT', `${project.file}: model ${model.id} belongs to clip ${model.clipId}, not to clip ${params.clipId}.`, { file: project.file });
+    }
+    return model;
+  }
+  const clip = getClip(project, params.clipId);
+  const preset = params.preset ?? 'cpu-tiny';
+  const config = presetConfig(preset);
+  const data = planFaceData(project, clip.id, params.frames);
+  const existing = listModels(project).filter((m) => m.clipId === clip.id && m.config.preset === preset && sameFrames(m.data, data)).at(-1);
+  if (existing && !params.fresh) return existing;
+  return createModel(project, { clipId: clip.id, name: `${clip.name} ${preset}`, config, data: { ...data } });
+}
+
+/**
+ * Trains (or resumes) a model with the engine's trainer, as `dvp train` does. Cancelling
+ * is "pause": the trainer saves a checkpoint at the step it reached, and the next job on
+ * the same model resumes from it. Loss values are recorded for the training panel's plot.
+ */
+export async function runTrain(params: JobParams<'train'>, context: JobContext): Promise<JobResult<'train'>> {
+  const project = context.engine.requireWritableProject();
+  const model = chooseModel(project, params);
+  context.engine.projectChanged();
+  const backend = await selectBackend(params.backend ?? 'auto');
+  const targetStep = params.steps ?? model.config.training.steps;
+  context.progress({ done: 0, total: targetStep, message: `${backend.name}: preparing the training frames` });
+  const { source, split } = await openModelSource(project, model, context.signal);
+  const losses = new LossRecorder(project, model.id);
+  try {
+    const result = await train({
+      project,
+      model,
+      source: yieldingSource(source),
+      trainIndices: split.train,
+      previewIndex: split.heldOut[0] ?? split.train[0]!,
+      targetStep,
+      backend: backend.name,
+      signal: context.signal,
+      checkpointEvery: params.checkpointEvery ?? 100,
+      previewEvery: params.previewEvery ?? 100,
+      previewDir: modelArtefactDir(project, model.id),
+      onProgress: (p) => {
+        losses.add({ step: p.step, ...p.losses });
+        context.progress({
+          done: p.step,
+          total: p.targetStep,
+          rate: p.stepsPerSecond,
+          etaSeconds: p.etaSeconds,
+          message: `${backend.name} · model ${model.id} · L1 ${p.losses.l1.toFixed(4)}`,
+        });
+      },
+    });
+    if (result.status === 'cancelled') {
+      throw new DvpError('CANCELLED', `Training of model ${model.id} paused at step ${result.step}; its checkpoint is saved and Resume continues from there.`);
+    }
+    return { modelId: model.id, step: result.step, backend: backend.name, secondsPerStep: result.secondsPerStep, losses: result.losses ? { ...result.losses } : null };
+  } finally {
+    losses.flush();
+    source.close?.();
+    context.engine.projectChanged();
+  }
+}
