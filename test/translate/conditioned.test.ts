@@ -1,0 +1,123 @@
+/**
+ * The translation network on the real conditioning of a tracked clip (frames 0–159 of
+ * target-tedlieu-256.mp4): the frame cache gives exactly the conditioning source's examples,
+ * `dvp train` refuses an untracked clip and trains on a frame range split 2:1, `dvp eval`
+ * scores the held-out frames against the nearest neighbour, `dvp synth` renders the tracked
+ * frames into the plate, and a short training run learns the held-out frames.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
+import { probeVideo } from '../../src-main/engine/media/probe.js';
+import { importClip } from '../../src-main/engine/project/import-clip.js';
+import { Project } from '../../src-main/engine/project/project.js';
+import { trackClip } from '../../src-main/engine/track/track-clip.js';
+import { selectBackend } from '../../src-main/engine/translate/backend.js';
+import { CachedSource } from '../../src-main/engine/translate/cached-source.js';
+import { createModel, listModels, loadLatestCheckpoint } from '../../src-main/engine/translate/checkpoint-store.js';
+import { presetConfig } from '../../src-main/engine/translate/config.js';
+import { evaluate } from '../../src-main/engine/translate/evaluate.js';
+import { TranslationModel } from '../../src-main/engine/translate/model.js';
+import { openModelSource, planFaceData, type FaceData } from '../../src-main/engine/translate/model-source.js';
+import { train } from '../../src-main/engine/translate/trainer.js';
+import { media, REPO_ROOT, tempDir } from '../helpers/paths.js';
+
+const temp = tempDir('dvp-conditioned-');
+const tracked = path.join(temp.dir, 'tracked.dvp');
+const untracked = path.join(temp.dir, 'untracked.dvp');
+const TRACKED = { start: 0, end: 159 };
+let clipId = 0;
+
+async function runDvp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = `import('./src-main/cli/dvp.ts').then((m) => m.main(process.argv.slice(1))).then((code) => process.exit(code))`;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+before(async () => {
+  await selectBackend('wasm');
+  const project = Project.create(tracked);
+  try {
+    clipId = (await importClip(project, media('target-tedlieu-256.mp4'), 'target')).clip.id;
+    await trackClip(project, { clipId, range: TRACKED });
+  } finally {
+    project.close();
+  }
+  const other = Project.create(untracked);
+  try {
+    await importClip(other, media('target-tedlieu-256.mp4'), 'target');
+  } finally {
+    other.close();
+  }
+});
+after(() => temp.cleanup());
+
+describe('translation on the tracked face conditioning (target-tedlieu-256.mp4, frames 0-159)', () => {
+  test('the frame cache gives exactly the conditioning source\'s examples, at the clip start too', async () => {
+    const project = Project.open(tracked, { readonly: true });
+    try {
+      const source = await ConditionedClipSource.open(project, clipId, { resolution: 32, windowSize: 11, start: 0, count: 60 });
+      const cached = await CachedSource.build(source);
+      assert.equal(cached.size, source.size);
+      for (const index of [37, 3, 0, 59, 12, 13]) {
+        const a = await cached.sample(index);
+        const b = await source.sample(index);
+        assert.deepEqual(a.input, b.input, `example ${index} input`);
+        assert.deepEqual(a.target, b.target, `example ${index} target`);
+        assert.deepEqual(cached.parameters(index), source.parameters(index));
+      }
+    } finally {
+      project.close();
+    }
+  });
+
+  test('dvp train refuses an untracked clip and says to run dvp track first', async () => {
+    const result = await runDvp(['train', untracked, '--preset', 'cpu-tiny', '--steps', '1']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /has not been tracked yet; run `dvp track` first/);
+  });
+
+  test('dvp train --frames A-B splits 2:1, dvp eval scores the held-out frames, dvp synth composites the tracked frames into the plate', async () => {
+    const trained = await runDvp(['train', tracked, '--preset', 'cpu-tiny', '--frames', '10-159', '--steps', '2', '--checkpoint-every', '1', '--preview-every', '2']);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /frames 10-109 train \(100 tracked\), 110-159 held out \(50\)/);
+    const project = Project.open(tracked, { readonly: true });
+    try {
+      const model = listModels(project).at(-1)!;
+      const data = model.data as unknown as FaceData;
+      assert.equal(data.conditioning, 'face');
+      assert.deepEqual([data.first, data.heldOutFrom, data.last], [10, 110, 159]);
+      assert.ok(data.crop.size > 0 && data.crop.x + data.crop.size <= 256 && data.crop.y + data.crop.size <= 256);
+      assert.equal(loadLatestCheckpoint(project, model.id)!.step, 2);
+    } finally {
+      project.close();
+    }
+
+    const scored = await runDvp(['eval', tracked, '--max-frames', '10', '--json']);
+    assert.equal(scored.code, 0, scored.stderr);
+    const report = JSON.parse(scored.stdout.slice(scored.stdout.indexOf('{'))) as { frames: number; model: { psnr: number }; nearestNeighbour: { psnr: number; ssim: number } };
+    assert.equal(report.frames, 10);
+    assert.ok(report.nearestNeighbour.psnr > 15 && report.nearestNeighbour.ssim > 0.4, `nearest neighbour ${JSON.stringify(report.nearestNeighbour)}`);
+    assert.ok(Number.isFinite(report.model.psnr));
+
+    const out = path.join(temp.dir, 'synth.mp4');
+    const synthesized = await runDvp(['synth', tracked, '--range', '150-155', '--out', out]);
+    assert.equal(synthesized.code, 0, synthesized.stderr);
+    const info = await probeVideo(out);
+    assert.deepEqual([info.width, info.height, info.frameCount], [256, 256, 6]);
+
+    const beyond = await runDvp(['synth', tracked, '--range', '150-170', '--out', path.join(temp.dir, 'beyond.mp4')]);
+    assert.notEqual(beyond.code, 0);
+    assert.match(beyond.stderr, /beyond the tracked frames 0-159/);
+    assert.ok(!existsSync(path.join(temp.dir, 'beyond.mp4')));
+  });
+});
