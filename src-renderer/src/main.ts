@@ -5,12 +5,14 @@ import { connectBackend } from './lib/api/bridge.js';
 import { Player } from './lib/state/player.svelte.js';
 import { Studio } from './lib/state/studio.svelte.js';
 import { UiState } from './lib/state/ui.svelte.js';
+import { ViewerState } from './lib/state/viewer.svelte.js';
 
 const studio = new Studio(connectBackend());
 const player = new Player();
 const ui = new UiState(studio);
+const view = new ViewerState(studio.backend.api);
 void studio.load();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element.');
-mount(App, { target, props: { studio, player, ui } });
+mount(App, { target, props: { studio, player, ui, view } });

@@ -1,6 +1,7 @@
 import type { Player } from './state/player.svelte.js';
 import type { Studio } from './state/studio.svelte.js';
 import type { UiState } from './state/ui.svelte.js';
+import type { ViewerState } from './state/viewer.svelte.js';
 
 export interface Shortcut {
   keys: string;
@@ -17,6 +18,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Shift + ← / →', action: '10 frames back / forward' },
   { keys: 'Home / End', action: 'First / last frame' },
   { keys: 'F', action: 'Fit the frame / show it at 100 %' },
+  { keys: 'O', action: 'Tracking overlays on / off (mesh, landmarks, eyes and gaze)' },
+  { keys: 'C', action: 'Compare: single → side by side → wipe' },
   { keys: 'Ctrl + N', action: 'New project' },
   { keys: 'Ctrl + O', action: 'Open a project' },
   { keys: 'Ctrl + I', action: 'Import a clip' },
@@ -28,9 +31,10 @@ export interface ShortcutTargets {
   studio: Studio;
   player: Player;
   ui: UiState;
+  view?: ViewerState;
 }
 
-export function handleShortcut(event: KeyboardEvent, { player, ui }: ShortcutTargets): void {
+export function handleShortcut(event: KeyboardEvent, { player, ui, view }: ShortcutTargets): void {
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
   const ctrl = event.ctrlKey || event.metaKey;
@@ -55,6 +59,8 @@ export function handleShortcut(event: KeyboardEvent, { player, ui }: ShortcutTar
   else if (event.key === 'Home') player.toStart();
   else if (event.key === 'End') player.toEnd();
   else if (event.key === 'f' || event.key === 'F') player.zoom = player.zoom === 'fit' ? 'actual' : 'fit';
+  else if (view && (event.key === 'o' || event.key === 'O')) view.toggleOverlays();
+  else if (view && (event.key === 'c' || event.key === 'C')) view.cycleCompare();
   else handled = false;
   if (handled) event.preventDefault();
 }

@@ -1,0 +1,82 @@
+import type { ApiClient } from '../../../../src-main/api/client.js';
+import type { TrackingStatus } from '../../../../src-main/api/pipeline.js';
+import type { Job } from '../../../../src-main/api/schemas.js';
+
+const ACTIVE = new Set(['queued', 'running', 'cancelling']);
+const REFRESH_MS = 1500;
+
+/** The clip a track job works on, from its title ("Track clip 3 …"). */
+export function trackJobClip(job: Job): number | null {
+  if (job.kind !== 'track') return null;
+  const match = /^Track clip (\d+)/.exec(job.title);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The tracking panel's state for one clip: its per-frame tracking status (refreshed while a
+ * track job runs, so detection progress shows frame by frame) and the range to track.
+ */
+export class TrackingState {
+  clipId = $state<number | null>(null);
+  status = $state<TrackingStatus | null>(null);
+  error = $state<string | null>(null);
+  first = $state(0);
+  last = $state(0);
+
+  private lastRefresh = 0;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly api: ApiClient) {
+    this.unsubscribe = api.on('job.updated', (job) => {
+      if (trackJobClip(job) !== this.clipId || this.clipId === null) return;
+      if (!ACTIVE.has(job.status)) void this.refresh();
+      else this.refreshSoon();
+    });
+  }
+  dispose(): void {
+    this.unsubscribe();
+    clearTimeout(this.pending);
+  }
+
+
+  /** Shows `clipId` (its default range: the first 60 frames). */
+  select(clipId: number | null, frameCount: number): void {
+    if (clipId === this.clipId) return;
+    this.clipId = clipId;
+    this.status = null;
+    this.error = null;
+    this.first = 0;
+    this.last = Math.max(0, Math.min(frameCount, 60) - 1);
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const clipId = this.clipId;
+    if (clipId === null) return;
+    this.lastRefresh = performance.now();
+    try {
+      const status = await this.api.call('tracking.status', { clipId });
+      if (clipId !== this.clipId) return;
+      this.status = status;
+      this.error = null;
+    } catch (error) {
+      if (clipId === this.clipId) this.error = (error as Error).message;
+    }
+  }
+
+  async start(whole: boolean): Promise<Job> {
+    if (this.clipId === null) throw new Error('Select a clip to track.');
+    const params = whole ? { clipId: this.clipId } : { clipId: this.clipId, range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) } };
+    return this.api.startJob('track', params);
+  }
+
+  private refreshSoon(): void {
+    if (this.pending) return;
+    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.lastRefresh));
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.refresh();
+    }, wait);
+  }
+}

@@ -1,0 +1,132 @@
+import type { ApiClient } from '../../../../src-main/api/client.js';
+import type { LossPoint, TrainingModel, TrainingOverview } from '../../../../src-main/api/pipeline.js';
+import type { Job } from '../../../../src-main/api/schemas.js';
+
+const REFRESH_MS = 2000;
+
+/**
+ * The training panel's state for one target clip: presets, models with their checkpoints,
+ * runs and previews, the selected model's loss history and preview image, and the settings
+ * of the next run. Refreshed while a training job runs.
+ */
+export class TrainingState {
+  clipId = $state<number | null>(null);
+  overview = $state<TrainingOverview | null>(null);
+  error = $state<string | null>(null);
+  selectedModelId = $state<number | null>(null);
+  losses = $state<LossPoint[]>([]);
+  lossTotal = $state(0);
+  previewStep = $state<number | null>(null);
+  previewUrl = $state<string | null>(null);
+  preset = $state('cpu-tiny');
+  steps = $state(1500);
+  checkpointEvery = $state(50);
+  previewEvery = $state(25);
+
+  readonly model: TrainingModel | null = $derived(this.overview?.models.find((m) => m.id === this.selectedModelId) ?? null);
+
+  private lastRefresh = 0;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly api: ApiClient) {
+    this.unsubscribe = api.on('job.updated', (job) => {
+      if (job.kind !== 'train' || this.clipId === null) return;
+      if (job.status === 'running') this.refreshSoon();
+      else void this.refresh();
+    });
+  }
+  dispose(): void {
+    this.unsubscribe();
+    clearTimeout(this.pending);
+  }
+
+
+  select(clipId: number | null): void {
+    if (clipId === this.clipId) return;
+    this.clipId = clipId;
+    this.overview = null;
+    this.selectedModelId = null;
+    this.losses = [];
+    this.previewUrl = null;
+    this.previewStep = null;
+    void this.refresh();
+  }
+
+  choosePreset(name: string): void {
+    this.preset = name;
+    const preset = this.overview?.presets.find((p) => p.name === name);
+    if (preset) this.steps = preset.steps;
+  }
+
+  async refresh(): Promise<void> {
+    const clipId = this.clipId;
+    if (clipId === null) return;
+    this.lastRefresh = performance.now();
+    try {
+      const overview = await this.api.call('training.overview', { clipId });
+      if (clipId !== this.clipId) return;
+      const first = this.overview === null;
+      this.overview = overview;
+      this.error = null;
+      if (first && !overview.presets.some((p) => p.name === this.preset)) this.choosePreset(overview.presets[0]?.name ?? this.preset);
+      if (!overview.models.some((m) => m.id === this.selectedModelId)) this.selectedModelId = overview.models.at(-1)?.id ?? null;
+      await this.loadModelDetails();
+    } catch (error) {
+      if (clipId === this.clipId) this.error = (error as Error).message;
+    }
+  }
+
+  async selectModel(id: number): Promise<void> {
+    this.selectedModelId = id;
+    this.previewStep = null;
+    await this.loadModelDetails();
+  }
+
+  async showPreview(step: number): Promise<void> {
+    const modelId = this.selectedModelId;
+    if (modelId === null) return;
+    this.previewStep = step;
+    try {
+      const image = await this.api.call('training.preview', { modelId, step });
+      if (modelId === this.selectedModelId && step === this.previewStep) this.previewUrl = `data:image/png;base64,${image.png}`;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  /** A new run: resumes the latest model of the preset on these frames, or starts one (`fresh`: always new). */
+  start(fresh: boolean): Promise<Job> {
+    if (this.clipId === null) throw new Error('Select a target clip to train.');
+    return this.api.startJob('train', { clipId: this.clipId, preset: this.preset, steps: this.steps, fresh, checkpointEvery: this.checkpointEvery, previewEvery: this.previewEvery });
+  }
+
+  resume(model: TrainingModel): Promise<Job> {
+    return this.api.startJob('train', { clipId: model.clipId, modelId: model.id, steps: Math.max(this.steps, (model.checkpoints.at(-1)?.step ?? 0) + 1), checkpointEvery: this.checkpointEvery, previewEvery: this.previewEvery });
+  }
+
+  private async loadModelDetails(): Promise<void> {
+    const model = this.model;
+    if (!model) {
+      this.losses = [];
+      this.lossTotal = 0;
+      this.previewUrl = null;
+      return;
+    }
+    const losses = await this.api.call('training.losses', { modelId: model.id, maxPoints: 300 });
+    if (model.id !== this.selectedModelId) return;
+    this.losses = losses.points;
+    this.lossTotal = losses.total;
+    const latestPreview = model.previews.at(-1);
+    if (latestPreview !== undefined && (this.previewStep === null || this.previewStep < latestPreview)) await this.showPreview(latestPreview);
+  }
+
+  private refreshSoon(): void {
+    if (this.pending) return;
+    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.lastRefresh));
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.refresh();
+    }, wait);
+  }
+}
