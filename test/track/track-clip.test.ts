@@ -85,6 +85,20 @@ describe('tracking a real clip', () => {
     assert.equal(loadTrackedFrames(project, clipId).length, 95);
   });
 
+  it('keeps a user-chosen neutral frame across runs and applies the smoothing setting', async () => {
+    const summary = await trackClip(project, { clipId, range: { start: 0, end: 94 }, neutralFrame: 10, smoothing: 0 });
+    assert.equal(summary.framesDetectedNow, 0, 'nothing left to detect');
+    assert.equal(summary.neutralFrame, 10);
+    const raw = loadTrackedFrames(project, clipId, { which: 'raw' });
+    const smooth = loadTrackedFrames(project, clipId);
+    assert.deepEqual(Array.from(packParams(smooth[40]!.params)), Array.from(packParams(raw[40]!.params)), 'strength 0 leaves the values raw');
+    const again = await trackClip(project, { clipId, range: { start: 0, end: 94 } });
+    assert.equal(again.neutralFrame, 10);
+    const model = loadFaceModel(project, clipId)!;
+    assert.equal(model.identity.neutralFrameAuto, false);
+    assert.equal(model.smoothing, 1);
+  });
+
   it('renders an overlay video of the tracking', async () => {
     const out = path.join(temp.dir, 'overlay.mp4');
     const result = await renderOverlay(project, { clipId, out, range: { start: 0, end: 19 } });
