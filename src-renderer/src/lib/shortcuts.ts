@@ -1,3 +1,4 @@
+import type { ShotEditor } from './state/edit.svelte.js';
 import type { Player } from './state/player.svelte.js';
 import type { Studio } from './state/studio.svelte.js';
 import type { UiState } from './state/ui.svelte.js';
@@ -13,13 +14,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Space', action: 'Play / pause' },
   { keys: 'L', action: 'Play forward; again for 2×, 4×, 8×' },
   { keys: 'J', action: 'Play backward; again for 2×, 4×, 8×' },
-  { keys: 'K', action: 'Stop' },
+  { keys: 'K', action: 'Stop; when stopped, key the selected lane at the playhead' },
   { keys: '← / →', action: 'Previous / next frame' },
   { keys: 'Shift + ← / →', action: '10 frames back / forward' },
   { keys: 'Home / End', action: 'First / last frame' },
   { keys: 'F', action: 'Fit the frame / show it at 100 %' },
   { keys: 'O', action: 'Tracking overlays on / off (mesh, landmarks, eyes and gaze)' },
   { keys: 'C', action: 'Compare: single → side by side → wipe' },
+  { keys: 'Double-click a lane', action: 'Add a keyframe there' },
+  { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
+  { keys: 'Delete', action: 'Delete the selected keyframes' },
+  { keys: 'Right-click a keyframe', action: 'Hold / linear / bezier interpolation' },
+  { keys: 'Ctrl + wheel, Shift + wheel', action: 'Zoom / pan the timeline' },
+  { keys: 'Ctrl + Z', action: 'Undo (edits are saved to the project as they are made)' },
+  { keys: 'Ctrl + Shift + Z', action: 'Redo' },
   { keys: 'Ctrl + N', action: 'New project' },
   { keys: 'Ctrl + O', action: 'Open a project' },
   { keys: 'Ctrl + I', action: 'Import a clip' },
@@ -31,10 +39,11 @@ export interface ShortcutTargets {
   studio: Studio;
   player: Player;
   ui: UiState;
+  editor?: ShotEditor;
   view?: ViewerState;
 }
 
-export function handleShortcut(event: KeyboardEvent, { player, ui, view }: ShortcutTargets): void {
+export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view }: ShortcutTargets): void {
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
   const ctrl = event.ctrlKey || event.metaKey;
@@ -48,12 +57,16 @@ export function handleShortcut(event: KeyboardEvent, { player, ui, view }: Short
   if (ctrl && event.key.toLowerCase() === 'n') void ui.pick('new-project');
   else if (ctrl && event.key.toLowerCase() === 'o') void ui.pick('open-project');
   else if (ctrl && event.key.toLowerCase() === 'i') void ui.pick('import-clip');
+  else if (ctrl && editor && event.key.toLowerCase() === 'z') void (event.shiftKey ? editor.redo() : editor.undo());
+  else if (ctrl && editor && event.key.toLowerCase() === 'y') void editor.redo();
   else if (ctrl || event.altKey) handled = false;
   else if (event.key === '?') ui.helpOpen = !ui.helpOpen;
   else if (event.key === ' ') player.togglePlay();
   else if (event.key === 'l' || event.key === 'L') player.shuttle(1);
   else if (event.key === 'j' || event.key === 'J') player.shuttle(-1);
+  else if ((event.key === 'k' || event.key === 'K') && !player.playing && editor?.view.focusedLane) void editor.keyAtPlayhead();
   else if (event.key === 'k' || event.key === 'K') player.pause();
+  else if ((event.key === 'Delete' || event.key === 'Backspace') && editor && editor.view.selected.size > 0) void editor.deleteSelected();
   else if (event.key === 'ArrowRight') player.step(event.shiftKey ? 10 : 1);
   else if (event.key === 'ArrowLeft') player.step(event.shiftKey ? -10 : -1);
   else if (event.key === 'Home') player.toStart();
