@@ -9,12 +9,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
+import { undo } from '../../src-main/engine/edit/history.js';
 import { loadShotEdit } from '../../src-main/engine/edit/shot-edit.js';
 import { readFrames } from '../../src-main/engine/media/frame-reader.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
 import { getClip, clipVideoInfo } from '../../src-main/engine/project/clips.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
+import { EditedShot } from '../../src-main/engine/render/edited-shot.js';
 import { bindSource } from '../../src-main/engine/render/reenact.js';
 import { openShotRender, renderShotToFile } from '../../src-main/engine/render/render-shot.js';
 import { isDvpError } from '../../src-main/shared/errors.js';
@@ -207,6 +210,38 @@ describe('offline render', () => {
     assert.ok(SOURCE_FRAMES / 25 > 1.2, 'the fixture source is long enough to be heard');
   });
 
+  it('renders keyframe edits and warns about the frames they push outside what the target showed', async () => {
+    const edited = projectCopy(fixture, 'keyed.dvp');
+    const project = Project.open(edited);
+    try {
+      applyEdit(project, {
+        targetClipId: fixture.targetId,
+        label: 'Turn the head for frames 20-25',
+        changes: ([[19, 0], [20, 60], [25, 60], [26, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'headYaw', key: { position, value } })),
+      });
+      const shot = EditedShot.open(project, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, trainingFrames: { start: 0, end: 32 } });
+      assert.equal(shot.outOfRangeFrames, 6);
+      assert.deepEqual(shot.outOfRange.map((span) => [span.start, span.end]), [[20, 25]]);
+      assert.ok(shot.outOfRange[0]!.params.includes('headYaw'), shot.outOfRange[0]!.params.join(', '));
+      const yaw = (frame: number): number => shot.params(frame).rotation[0]!;
+      const original = Project.open(fixture.projectFile, { readonly: true });
+      try {
+        const tracked = EditedShot.open(original, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, trainingFrames: { start: 0, end: 32 } });
+        assert.ok(Math.abs(yaw(22) - tracked.params(22).rotation[0]! - Math.PI / 3) < 1e-5, 'the keyed offset reaches the rendered parameters');
+        assert.ok(Math.abs(yaw(18) - tracked.params(18).rotation[0]!) < 1e-6, 'frames outside the keys keep the tracked pose');
+      } finally {
+        original.close();
+      }
+    } finally {
+      project.close();
+    }
+    const out = path.join(temp.dir, 'keyed.mp4');
+    const result = await runDvp(['render', edited, '--range', '16-29', '--format', 'h264', '--audio', 'none', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /warning: 6 frame\(s\) ask for parameters outside what the target showed/);
+    assert.match(result.stdout, /warning: {3}frames 20-25: headYaw/);
+  });
+
   it('cancels cleanly: no file and no partial file remain', async () => {
     const out = path.join(temp.dir, 'cancelled', 'shot.mov');
     await import('node:fs').then((fs) => fs.mkdirSync(path.dirname(out)));
@@ -248,6 +283,13 @@ describe('offline render', () => {
     const untracked = await runDvp(['render', file, '--shot', String(otherId), '--range', '0-9', '--out', path.join(temp.dir, 'none.mov')]);
     assert.equal(untracked.code, 1);
     assert.match(untracked.stderr, /is not tracked yet, so it cannot be rendered; run `dvp track/);
+    const reopened = Project.open(file);
+    try {
+      assert.throws(() => bindSource(reopened, { targetClipId: fixture.targetId, sourceClipId: otherId, mode: 'full' }), /is not tracked yet; run `dvp track/);
+      assert.throws(() => bindSource(reopened, { targetClipId: fixture.targetId, sourceClipId: fixture.sourceId, mode: 'hair' as 'full' }), /'hair' is not a reenactment mode/);
+    } finally {
+      reopened.close();
+    }
     const badRange = await runDvp(['render', fixture.projectFile, '--range', '50-70', '--out', path.join(temp.dir, 'none.mov')]);
     assert.equal(badRange.code, 2);
     assert.match(badRange.stderr, /frames 50-70 are outside clip/);
@@ -283,10 +325,9 @@ describe('offline render', () => {
     } finally {
       project.close();
     }
-    const undo = await runDvp(['undo', file]);
-    assert.equal(undo.code, 0, undo.stderr);
-    const reopened = Project.open(file, { readonly: true });
+    const reopened = Project.open(file);
     try {
+      assert.match(undo(reopened)?.label ?? '', /mouth only/);
       assert.equal(loadShotEdit(reopened, fixture.targetId)?.bindings.length, 0);
     } finally {
       reopened.close();
