@@ -13,6 +13,11 @@ async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** An edit's answer has come back and the curves it changed are drawn. */
+async function saved(page: Page): Promise<void> {
+  await page.locator('[data-testid=save-status].saved').waitFor();
+}
+
 function lane(page: Page, param: string): Locator {
   return page.locator(`[data-testid=lane][data-param=${param}]`);
 }
@@ -92,7 +97,7 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     assert.equal(await page.getByTestId('timeline-frame').innerText(), `fr ${frame + 1}`);
   });
 
-  it('zooms in around the playhead and back to the whole shot', async () => {
+  it('zooms in around the playhead and pans with Shift + wheel', async () => {
     await seek(page, 12);
     const fitPath = await lane(page, 'headYaw').getByTestId('tracked-path').getAttribute('d');
     for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
@@ -100,6 +105,19 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     assert.notEqual(zoomedPath, fitPath);
     const labels = await page.getByTestId('timeline-ruler').locator('text').evaluateAll((texts) => texts.map((t) => t.textContent ?? ''));
     assert.ok(labels.length >= 2 && labels.every((l) => /^\d\d:\d\d$/.test(l)), `zoomed in, the ruler labels seconds:frames (${labels.join(' ')})`);
+    // Shift + wheel pans; the view stays where it was put even with the playhead out of sight.
+    const lanes = await centre(lane(page, 'headPitch').getByTestId('lane-svg'));
+    await page.mouse.move(lanes.x, lanes.y);
+    await page.keyboard.down('Shift');
+    await page.mouse.wheel(0, 800);
+    await page.keyboard.up('Shift');
+    await page.locator('.playhead').waitFor({ state: 'detached' });
+    const panned = await page.getByTestId('timeline-ruler').locator('text').evaluateAll((texts) => texts.map((t) => t.textContent ?? ''));
+    assert.notEqual(panned[0], labels[0], 'the ruler moved');
+    await page.keyboard.down('Shift');
+    await page.mouse.wheel(0, -800);
+    await page.keyboard.up('Shift');
+    await page.locator('.playhead').waitFor();
     await session.screenshot('timeline-02-zoomed.png');
   });
 
@@ -142,6 +160,7 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     await page.mouse.up();
     const moved = lane(page, 'headYaw').locator('[data-testid=keyframe][data-frame="23"]');
     await moved.waitFor();
+    await saved(page);
     const history = await session.backend.api.call('edit.history', {});
     assert.deepEqual(history.undo.map((e) => e.label).at(-1), 'Move keyframe');
     assert.equal(history.undo.length, 3, 'the whole drag is one edit');
@@ -176,6 +195,7 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     await field.fill(String(Math.round((before + 5) * 10) / 10));
     await field.press('Enter');
     await lane(page, 'jawOpen').locator('[data-testid=keyframe][data-frame="15"]').waitFor();
+    await saved(page);
     const after = await inspectorValue(page, 'jawOpen');
     assert.ok(Math.abs(after - (before + 5)) < 0.15, `jaw open at the playhead is now ${after} (was ${before})`);
     assert.equal(await inspector(page, 'jawOpen').getByTestId('inspector-key').getAttribute('aria-pressed'), 'true');
