@@ -96,7 +96,7 @@ describe('pipeline UI in Chromium: tracking, overlays, compare, training, render
     await session.screenshot('pipeline-02-overlays.png');
     // O toggles every overlay off again: the picture returns to the plain frame.
     await page.keyboard.press('o');
-    await page.waitForFunction(() => document.querySelector('[data-testid=overlay-mesh]')?.getAttribute('aria-pressed') === 'false');
+    await page.locator('[data-testid=overlay-mesh][aria-pressed=false]').waitFor();
     const off = await canvasPixels(page);
     assert.ok(changedPixels(plain, off) < changed / 20, 'overlays off leaves the plain frame');
     await page.keyboard.press('o');
@@ -142,7 +142,12 @@ describe('pipeline UI in Chromium: tracking, overlays, compare, training, render
     await page.getByTestId('train-start').click();
     const progress = panel.getByTestId('job-progress');
     await progress.waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => /^(\d+) \/ 300/.test(document.querySelector('[data-testid=training-panel] [data-testid=job-progress] .mono')?.textContent?.trim() ?? '') && Number(/^(\d+)/.exec(document.querySelector('[data-testid=training-panel] [data-testid=job-progress] .mono')!.textContent!.trim())![1]) >= 4, undefined, { timeout: 120_000 });
+    const counter = progress.locator('.mono');
+    const deadline = Date.now() + 120_000;
+    while (Number(/^(\d+) \/ 300/.exec((await counter.innerText()).trim())?.[1] ?? 0) < 4) {
+      assert.ok(Date.now() < deadline, 'training reached step 4 within two minutes');
+      await page.waitForTimeout(250);
+    }
     assert.equal(await panel.getByTestId('training-backend').innerText(), 'wasm');
     // While training runs the viewer still answers: stepping shows the next frame.
     await page.keyboard.press('ArrowRight');
