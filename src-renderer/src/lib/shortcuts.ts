@@ -23,7 +23,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'C', action: 'Compare: single → side by side → wipe' },
   { keys: 'Double-click a lane', action: 'Add a keyframe there' },
   { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
-  { keys: 'Delete', action: 'Delete the selected keyframes' },
+  { keys: 'Delete', action: 'Delete the selected keyframes (Esc during a drag puts them back)' },
   { keys: 'Right-click a keyframe', action: 'Hold / linear / bezier interpolation' },
   { keys: 'Ctrl + wheel, Shift + wheel', action: 'Zoom / pan the timeline' },
   { keys: 'Ctrl + Z', action: 'Undo (edits are saved to the project as they are made)' },
