@@ -75,8 +75,11 @@ test('training on real frames lowers the L1 loss, reports progress, writes previ
   }
 });
 
-test('a run resumed from a checkpoint continues exactly like the uninterrupted run (weights, Adam state, sample order)', async () => {
-  const { project, model } = await projectWithModel(path.join(temp.dir, 'resume'));
+test('a run resumed from a checkpoint continues exactly like the uninterrupted run (weights, Adam state, sample order, decaying rate)', async () => {
+  const { project, model } = await projectWithModel(path.join(temp.dir, 'resume'), (config) => {
+    config.training.steps = 6;
+    config.training.decayFrom = 0.3;
+  });
   try {
     const split = standInSplit(source);
     const common = { project, source, trainIndices: split.train, checkpointEvery: 3, backend: 'wasm', seed: 5 };

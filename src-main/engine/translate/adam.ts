@@ -24,10 +24,10 @@ export class Adam {
     }
   }
 
-  /** Applies one update from `grads` (keyed by variable name); does not dispose them. */
-  apply(grads: Record<string, tf.Tensor>): void {
+  /** Applies one update from `grads` (keyed by variable name) at `learningRate` (default: the base rate); does not dispose them. */
+  apply(grads: Record<string, tf.Tensor>, learningRate = this.settings.learningRate): void {
     this.step += 1;
-    const { learningRate, beta1, beta2 } = this.settings;
+    const { beta1, beta2 } = this.settings;
     const correctedRate = (learningRate * Math.sqrt(1 - beta2 ** this.step)) / (1 - beta1 ** this.step);
     for (const variable of this.variables) {
       const grad = grads[variable.name];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { learningRateAt } from './config.js';
 import { ganLoss, l1Loss } from './losses.js';
 import type { TranslationModel } from './model.js';
 
@@ -21,6 +22,7 @@ export interface StepLosses {
 export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: tf.Tensor4D, step: number): StepLosses {
   const { generator: G, discriminator: D } = model;
   const lambda = model.config.training.lambdaL1;
+  const learningRate = learningRateAt(model.config.training, step);
   let fake: tf.Tensor4D | undefined;
   let ganPart: tf.Scalar | undefined;
   let l1Part: tf.Scalar | undefined;
@@ -31,7 +33,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
       l1Part = tf.keep(l1Loss(fake, target));
       return tf.add(ganPart, tf.mul(l1Part, lambda));
     }, G.params.list());
-    model.optG.apply(g.grads);
+    model.optG.apply(g.grads, learningRate);
     const generator = (g.value.dataSync() as Float32Array)[0]!;
     tf.dispose([g.value, ...Object.values(g.grads)]);
 
@@ -41,7 +43,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
       const synthetic = ganLoss(D.apply(input, generated, { training: true }), false);
       return tf.mul(tf.add(real, synthetic), 0.5);
     }, D.params.list());
-    model.optD.apply(d.grads);
+    model.optD.apply(d.grads, learningRate);
     const discriminator = (d.value.dataSync() as Float32Array)[0]!;
     tf.dispose([d.value, ...Object.values(d.grads)]);
 
