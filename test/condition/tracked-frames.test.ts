@@ -5,11 +5,9 @@
  * colour rendering against the real frame, and the `dvp condition` command.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
 import { faceModelVersion, loadShotCrop, saveShotCrop, shotCropOutdated } from '../../src-main/engine/condition/crop-store.js';
 import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
@@ -22,7 +20,8 @@ import { decodePng } from '../../src-main/engine/media/png.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
-import { media, REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { dvpFromSource } from '../helpers/cli.js';
+import { media, tempDir } from '../helpers/paths.js';
 import { convexHull, eyeStats, faceMask, iou, locateUv, polygonMask } from './measures.js';
 
 const SIZE = 256;
@@ -32,16 +31,6 @@ const projectFile = path.join(temp.dir, 'tedlieu.dvp');
 let clipId = 0;
 let untrackedClipId = 0;
 
-async function runDvp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = `import('./src-main/cli/dvp.ts').then((m) => m.main(process.argv.slice(1))).then((code) => process.exit(code))`;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 /** A window inside the 256² plate, scaled up to the network size: exercises the crop mapping of renders and targets alike. */
 const INNER_CROP = { x: 24, y: 8, size: 200 };
@@ -234,7 +223,7 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
 
   it('`dvp condition` writes the three images and a contact sheet, and keeps the shot crop', async () => {
     const out = path.join(temp.dir, 'out');
-    const result = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '30', '--out', out]);
+    const result = await dvpFromSource(['condition', projectFile, '--clip', String(clipId), '--frame', '30', '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     const stem = path.join(out, `clip${clipId}-frame000030`);
     const sheet = decodePng(readFileSync(`${stem}-contact.png`));
@@ -265,10 +254,10 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
 
   it('keeps a crop set by the user, and chooses the automatic one again after new tracking', async () => {
     const out = path.join(temp.dir, 'crops');
-    const set = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '24,8,200']);
+    const set = await dvpFromSource(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '24,8,200']);
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stdout, /crop 200×200 at \(24, 8\)/);
-    const outside = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '100,100,200']);
+    const outside = await dvpFromSource(['condition', projectFile, '--clip', String(clipId), '--frame', '20', '--out', out, '--crop', '100,100,200']);
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /does not lie inside the 256×256 frame/);
 
@@ -288,13 +277,13 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
   });
 
   it('`dvp condition` explains what is missing', async () => {
-    const untracked = await runDvp(['condition', projectFile, '--clip', String(untrackedClipId), '--frame', '0', '--out', temp.dir]);
+    const untracked = await dvpFromSource(['condition', projectFile, '--clip', String(untrackedClipId), '--frame', '0', '--out', temp.dir]);
     assert.equal(untracked.code, 1);
     assert.match(untracked.stderr, /has not been tracked yet; run `dvp track` first/);
-    const outside = await runDvp(['condition', projectFile, '--clip', String(clipId), '--frame', '500', '--out', temp.dir]);
+    const outside = await dvpFromSource(['condition', projectFile, '--clip', String(clipId), '--frame', '500', '--out', temp.dir]);
     assert.equal(outside.code, 1);
     assert.match(outside.stderr, /no tracked parameters for frame 500 \(tracked: 0-59\)/);
-    const usage = await runDvp(['condition', projectFile, '--clip', String(clipId), '--out', temp.dir]);
+    const usage = await dvpFromSource(['condition', projectFile, '--clip', String(clipId), '--out', temp.dir]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /needs --clip, --frame and --out/);
   });

@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { DVP_BIN, REPO_ROOT } from './paths.js';
 
 export interface CliResult {
@@ -24,6 +25,18 @@ export function dvp(args: string[], options: { cwd?: string; env?: NodeJS.Proces
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs `dvp` from the TypeScript sources through tsx (no build needed). */
+export async function dvpFromSource(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = `import('./src-main/cli/dvp.ts').then((m) => m.main(process.argv.slice(1))).then((code) => process.exit(code))`;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
 }
 
 export function sha256(file: string): string {

@@ -1,18 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers/paths.js';
-
-/** Runs `dvp` from the sources (no build needed). */
-export async function runDvp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = `import('./src-main/cli/dvp.ts').then((m) => m.main(process.argv.slice(1))).then((code) => process.exit(code))`;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+import { spawnSync } from 'node:child_process';
 
 /** The first audio stream of `file`, decoded by ffmpeg to mono float samples at `rate`. */
 export function decodeAudio(file: string, rate = 16000): Float32Array {

@@ -24,7 +24,8 @@ import { isDvpError } from '../../src-main/shared/errors.js';
 import { ffmpeg, ffprobeJson } from '../helpers/cli.js';
 import { media, tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, PLATE, projectCopy, SOURCE_FRAMES, START_TIMECODE, TRACKED_LAST, type RenderFixture } from './fixture.js';
-import { decodeAlpha, decodeAudio, rms, runDvp, toneFrequency } from './media-checks.js';
+import { dvpFromSource } from '../helpers/cli.js';
+import { decodeAlpha, decodeAudio, rms, toneFrequency } from './media-checks.js';
 
 const temp = tempDir('dvp-render-');
 let fixture: RenderFixture;
@@ -85,7 +86,7 @@ describe('offline render', () => {
 
   it('writes ProRes 422 HQ with the frame count, the timecode offset by the range start and the target audio', async () => {
     const out = path.join(temp.dir, 'hq.mov');
-    const result = await runDvp(['render', fixture.projectFile, '--range', '10-29', '--format', 'prores-hq', '--audio', 'target', '--out', out]);
+    const result = await dvpFromSource(['render', fixture.projectFile, '--range', '10-29', '--format', 'prores-hq', '--audio', 'target', '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /wrote .*hq\.mov: frames 10-29 \(20 frames, 20 synthesized\)/);
     assert.match(result.stderr, /render \d+\/20/, 'progress on stderr');
@@ -179,7 +180,7 @@ describe('offline render', () => {
     }
     for (let f = 45; f <= TRACKED_LAST; f++) assert.ok(render.synthesized.has(f), `frame ${f} is synthesized`);
     const out = path.join(temp.dir, 'tail.mp4');
-    const result = await runDvp(['render', fixture.projectFile, '--range', '45-59', '--format', 'h264', '--audio', 'none', '--out', out, '--json']);
+    const result = await dvpFromSource(['render', fixture.projectFile, '--range', '45-59', '--format', 'h264', '--audio', 'none', '--out', out, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as { synthesized: number; passThrough: { start: number; end: number }[]; frames: number };
     assert.equal(summary.frames, 15);
@@ -190,11 +191,11 @@ describe('offline render', () => {
 
   it('takes the bound source clip\'s audio aligned by the binding offset, padded to the render', async () => {
     const edited = projectCopy(fixture, 'source-audio.dvp');
-    const bound = await runDvp(['reenact', edited, '--source', String(fixture.sourceId), '--mode', 'expression', '--offset', '30']);
+    const bound = await dvpFromSource(['reenact', edited, '--source', String(fixture.sourceId), '--mode', 'expression', '--offset', '30']);
     assert.equal(bound.code, 0, bound.stderr);
     assert.match(bound.stdout, /now follows clip \d+ .*expression, offset 30/);
     const out = path.join(temp.dir, 'source-audio.mov');
-    const result = await runDvp(['render', edited, '--range', '0-59', '--audio', 'source', '--out', out]);
+    const result = await dvpFromSource(['render', edited, '--range', '0-59', '--audio', 'source', '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /audio: source clip audio/);
     assert.equal(Number(videoStream(out).nb_read_packets), 60, 'a source shorter than the render does not cut the picture');
@@ -236,7 +237,7 @@ describe('offline render', () => {
       project.close();
     }
     const out = path.join(temp.dir, 'keyed.mp4');
-    const result = await runDvp(['render', edited, '--range', '16-29', '--format', 'h264', '--audio', 'none', '--out', out]);
+    const result = await dvpFromSource(['render', edited, '--range', '16-29', '--format', 'h264', '--audio', 'none', '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /warning: 6 frame\(s\) ask for parameters outside what the target showed/);
     assert.match(result.stdout, /warning: {3}frames 20-25: headYaw/);
@@ -269,7 +270,7 @@ describe('offline render', () => {
   });
 
   it('refuses clearly when the shot is not tracked or has no trained model', async () => {
-    const untrained = await runDvp(['render', fixture.untrainedFile, '--range', '0-9', '--out', path.join(temp.dir, 'none.mov')]);
+    const untrained = await dvpFromSource(['render', fixture.untrainedFile, '--range', '0-9', '--out', path.join(temp.dir, 'none.mov')]);
     assert.equal(untrained.code, 1);
     assert.match(untrained.stderr, /has no trained model to render with; run `dvp train`/);
     const file = projectCopy(fixture, 'untracked.dvp');
@@ -280,7 +281,7 @@ describe('offline render', () => {
     } finally {
       project.close();
     }
-    const untracked = await runDvp(['render', file, '--shot', String(otherId), '--range', '0-9', '--out', path.join(temp.dir, 'none.mov')]);
+    const untracked = await dvpFromSource(['render', file, '--shot', String(otherId), '--range', '0-9', '--out', path.join(temp.dir, 'none.mov')]);
     assert.equal(untracked.code, 1);
     assert.match(untracked.stderr, /is not tracked yet, so it cannot be rendered; run `dvp track/);
     const reopened = Project.open(file);
@@ -290,7 +291,7 @@ describe('offline render', () => {
     } finally {
       reopened.close();
     }
-    const badRange = await runDvp(['render', fixture.projectFile, '--range', '50-70', '--out', path.join(temp.dir, 'none.mov')]);
+    const badRange = await dvpFromSource(['render', fixture.projectFile, '--range', '50-70', '--out', path.join(temp.dir, 'none.mov')]);
     assert.equal(badRange.code, 2);
     assert.match(badRange.stderr, /frames 50-70 are outside clip/);
     assert.equal(existsSync(path.join(temp.dir, 'none.mov')), false);
@@ -303,7 +304,7 @@ describe('offline render', () => {
     ffmpeg(['-i', media('source-wda-aoc-512.mp4'), '-frames:v', '30', '-t', '1.2', '-c:v', 'libx264', '-crf', '16', '-c:a', 'aac', dubVideo]);
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1.2', '-c:a', 'pcm_s16le', dubAudio]);
     const out = path.join(temp.dir, 'dubbed.mov');
-    const result = await runDvp(['dub', file, '--source', dubVideo, '--audio', dubAudio, '--out', out]);
+    const result = await dvpFromSource(['dub', file, '--source', dubVideo, '--audio', dubAudio, '--out', out]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /dub: clip \d+ imported drives the mouth/);
     const video = videoStream(out);
