@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { saveShotCrop } from '../../src-main/engine/condition/crop-store.js';
 import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
@@ -22,7 +23,7 @@ import { createModel, listModels, loadLatestCheckpoint } from '../../src-main/en
 import { presetConfig } from '../../src-main/engine/translate/config.js';
 import { evaluate } from '../../src-main/engine/translate/evaluate.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
-import { openModelSource, planFaceData, type FaceData } from '../../src-main/engine/translate/model-source.js';
+import { checkModelCrop, openModelSource, planFaceData, type FaceData } from '../../src-main/engine/translate/model-source.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { media, REPO_ROOT, tempDir } from '../helpers/paths.js';
 
@@ -126,6 +127,26 @@ describe('translation on the tracked face conditioning (target-tedlieu-256.mp4, 
     assert.notEqual(beyond.code, 0);
     assert.match(beyond.stderr, /beyond the tracked frames 0-159/);
     assert.ok(!existsSync(path.join(temp.dir, 'beyond.mp4')));
+  });
+
+  test('a model keeps the shot crop it was trained under when the clip\'s crop changes', async () => {
+    const project = Project.open(tracked);
+    try {
+      const model = createModel(project, { clipId, name: 'crop', config: presetConfig('cpu-tiny'), data: { ...planFaceData(project, clipId, { first: 0, last: 29 }) } });
+      const trainedCrop = (model.data as unknown as FaceData).crop;
+      const before = await openModelSource(project, model);
+      const example = await before.source.sample(5);
+      saveShotCrop(project, clipId, { x: 16, y: 16, size: 200, auto: false, margin: 1, trackedAt: null });
+      const after = await openModelSource(project, model);
+      assert.deepEqual(await after.source.sample(5), example);
+      const moved = await ConditionedClipSource.open(project, clipId, { resolution: 64, windowSize: 11, start: 0, count: 30 });
+      assert.notDeepEqual((await moved.sample(5)).target, example.target, 'the clip\'s new crop cuts other pixels');
+      assert.throws(() => checkModelCrop(project, model, { x: 16, y: 16, size: 200 }), /was trained under the shot crop/);
+      checkModelCrop(project, model, trainedCrop);
+      saveShotCrop(project, clipId, { ...trainedCrop, auto: true, margin: 2, trackedAt: null });
+    } finally {
+      project.close();
+    }
   });
 
   test('a short training run of the CPU preset learns the held-out frames (frames 0-149, 100 train, 50 held out)', async (t) => {

@@ -10,7 +10,7 @@ import { Project } from '../../engine/project/project.js';
 import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint } from '../../engine/translate/checkpoint-store.js';
 import { TranslationModel } from '../../engine/translate/model.js';
-import { checkModelCrop } from '../../engine/translate/model-source.js';
+import { modelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 
@@ -45,8 +45,7 @@ export const synthCommand: CliCommand = {
       await selectBackend(parseBackendRequest(stringOption(context, 'backend')), context.stdout);
       const { resolution, windowSize } = record.config.network;
       // The tracked performance, rendered into the shot crop the model was trained under.
-      const conditioning = ClipConditioning.open(project, clip.id, { size: resolution, windowSize });
-      checkModelCrop(project, record, conditioning.crop);
+      const conditioning = ClipConditioning.open(project, clip.id, { size: resolution, windowSize, crop: modelCrop(project, record) });
       if (first < conditioning.firstFrame || last > conditioning.lastFrame) {
         throw new DvpError('INVALID_ARGUMENT', `${file}: --range ${first}-${last} goes beyond the tracked frames ${conditioning.firstFrame}-${conditioning.lastFrame} of clip ${clip.id}; track them first with \`dvp track --range\`.`, { file });
       }

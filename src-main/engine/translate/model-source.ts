@@ -21,7 +21,7 @@ export interface FaceData {
   first: number;
   last: number;
   heldOutFrom: number;
-  /** The shot crop the model was trained under; synthesis must use the same one. */
+  /** The shot crop the model was trained under; evaluation and synthesis keep using it. */
   crop: ShotCrop;
 }
 
@@ -61,9 +61,12 @@ function faceData(project: Project, model: ModelRecord): FaceData {
   return data as FaceData;
 }
 
-/** Refuses to run a model under a shot crop other than the one it was trained under. */
+/**
+ * Refuses to run a model under a shot crop other than the one it was trained under (for
+ * callers that condition under the clip's current crop; `modelCrop` gives the model's own).
+ */
 export function checkModelCrop(project: Project, model: ModelRecord, crop: ShotCrop): void {
-  const trained = faceData(project, model).crop;
+  const trained = modelCrop(project, model);
   if (trained.x !== crop.x || trained.y !== crop.y || trained.size !== crop.size) {
     throw new DvpError(
       'INVALID_ARGUMENT',
@@ -71,6 +74,11 @@ export function checkModelCrop(project: Project, model: ModelRecord, crop: ShotC
       { file: project.file },
     );
   }
+}
+
+/** The shot crop a model was trained under: its conditioning and composite keep using it, whatever the clip's crop is now. */
+export function modelCrop(project: Project, model: ModelRecord): ShotCrop {
+  return faceData(project, model).crop;
 }
 
 export interface ModelData {
@@ -84,8 +92,8 @@ export interface ModelData {
 /** Opens a model's training source (conditioning volumes + real frames, cached when they fit) and its split. */
 export async function openModelSource(project: Project, model: ModelRecord, signal?: AbortSignal): Promise<ModelData> {
   const data = faceData(project, model);
-  checkModelCrop(project, model, ClipConditioning.open(project, model.clipId).crop);
   const source = await ConditionedClipSource.open(project, model.clipId, {
+    crop: data.crop,
     resolution: model.config.network.resolution,
     windowSize: model.config.network.windowSize,
     start: data.first,
