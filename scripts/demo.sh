@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on the shared clips, with the CPU preset:
 #   track a target actor and a source actor → train the target's person-specific network →
-#   expression reenactment from the source, a gaze edit by keyframes, and a visual dub →
+#   expression and full-head reenactment from the source, a gaze edit by keyframes, and a visual dub →
 #   ProRes 422 HQ renders with timecode and audio in demo-output/.
 # Takes about 10–20 minutes on two cores. DVP_DEMO_STEPS sets the training steps.
 set -euo pipefail
@@ -35,12 +35,18 @@ dvp reenact "$PROJECT" --source 2 --mode expression
 dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-expression.mov"
 dvp undo "$PROJECT"
 
+# Full-head reenactment: pose, expression, gaze and blinks from the source.
+dvp reenact "$PROJECT" --source 2 --mode full
+dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-full-head.mov"
+dvp undo "$PROJECT"
+
 # Gaze redirection by keyframes: look left, hold, come back.
 dvp key "$PROJECT" --param gazeYaw --frame 0 --value 0 --interp bezier
 dvp key "$PROJECT" --param gazeYaw --frame 40 --value -15 --interp hold
 dvp key "$PROJECT" --param gazeYaw --frame 90 --value -15 --interp bezier
 dvp key "$PROJECT" --param gazeYaw --frame 130 --value 0
 dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/gaze-edit.mov"
+for _ in 1 2 3 4; do dvp undo "$PROJECT"; done
 
 # Visual dubbing: another speaker's mouth and audio.
 dvp dub "$PROJECT" --source "$MEDIA/source-wda-aoc-512.mp4" --range 0-149 --out "$OUT/dub.mov"
