@@ -2,6 +2,7 @@ import { DvpError } from '../../shared/errors.js';
 import { Project } from '../../engine/project/project.js';
 import { renderOverlay } from '../../engine/track/overlay.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
+import { parseFrameRange } from '../range.js';
 
 export const overlayCommand: CliCommand = {
   name: 'overlay',
@@ -15,12 +16,8 @@ export const overlayCommand: CliCommand = {
     if (clipText === undefined || !Number.isInteger(Number(clipText))) throw new DvpError('INVALID_ARGUMENT', '--clip ID is required (a clip id from `dvp info`).');
     if (out === undefined) throw new DvpError('INVALID_ARGUMENT', '--out OVERLAY.mp4 is required.');
     const rangeText = stringOption(context, 'range');
-    let range: { start: number; end: number } | undefined;
-    if (rangeText !== undefined) {
-      const match = /^(\d+)-(\d+)$/.exec(rangeText);
-      if (!match) throw new DvpError('INVALID_ARGUMENT', `--range must look like A-B with frame numbers (got '${rangeText}').`);
-      range = { start: Number(match[1]), end: Number(match[2]) };
-    }
+    const frames = rangeText === undefined ? undefined : parseFrameRange(rangeText);
+    const range = frames && { start: frames.first, end: frames.last };
     const project = Project.open(file, { readonly: true });
     try {
       const result = await renderOverlay(project, {

@@ -13,13 +13,12 @@ import { TranslationModel } from '../../engine/translate/model.js';
 import { modelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
+import { parseFrameRange } from '../range.js';
 
 function parseRange(value: string | undefined, frameCount: number): [number, number] {
-  const match = value === undefined ? null : /^(\d+)-(\d+)$/.exec(value);
-  if (!match) throw new DvpError('INVALID_ARGUMENT', `--range must look like A-B (clip frames, inclusive), not '${value ?? ''}'.`);
-  const a = Number(match[1]);
-  const b = Number(match[2]);
-  if (a > b || b >= frameCount) throw new DvpError('INVALID_ARGUMENT', `--range ${value} is outside the clip's frames 0-${frameCount - 1}.`);
+  if (value === undefined) throw new DvpError('INVALID_ARGUMENT', '--range A-B is required (clip frames, inclusive).');
+  const { first: a, last: b } = parseFrameRange(value);
+  if (b >= frameCount) throw new DvpError('INVALID_ARGUMENT', `--range ${value} is outside the clip's frames 0-${frameCount - 1}.`);
   return [a, b];
 }
 

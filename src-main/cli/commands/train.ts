@@ -8,6 +8,7 @@ import { openModelSource, planFaceData, type FaceData } from '../../engine/trans
 import { train } from '../../engine/translate/trainer.js';
 import { DvpError } from '../../shared/errors.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
+import { parseFrameRange } from '../range.js';
 
 function intOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -18,9 +19,7 @@ function intOption(value: string | undefined, name: string): number | undefined 
 
 function frameRange(value: string | undefined): { first: number; last: number } | undefined {
   if (value === undefined) return undefined;
-  const match = /^(\d+)-(\d+)$/.exec(value);
-  if (!match || Number(match[1]) > Number(match[2])) throw new DvpError('INVALID_ARGUMENT', `--frames must look like A-B (clip frames, inclusive, A ≤ B), not '${value}'.`);
-  return { first: Number(match[1]), last: Number(match[2]) };
+  return parseFrameRange(value, '--frames');
 }
 
 function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
