@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DVP_ADAM, type DvpAdamAttrs } from './native/kernels/DvpAdam.js';
 
 export interface AdamSettings {
   learningRate: number;
@@ -29,10 +30,21 @@ export class Adam {
     this.step += 1;
     const { beta1, beta2 } = this.settings;
     const correctedRate = (learningRate * Math.sqrt(1 - beta2 ** this.step)) / (1 - beta1 ** this.step);
+    // Where the backend has a one-pass update (native), it replaces the op chain below.
+    const fused = tf.getKernel(DVP_ADAM, tf.getBackend()) !== undefined;
     for (const variable of this.variables) {
       const grad = grads[variable.name];
       if (grad === undefined) continue;
       const state = this.moments.get(variable)!;
+      if (fused) {
+        const attrs: DvpAdamAttrs = { rate: correctedRate, beta1, beta2, epsilon: this.epsilon };
+        const [w, m, v] = tf.engine().runKernel(DVP_ADAM, { w: variable, m: state.m, v: state.v, g: grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        state.m.assign(m!);
+        state.v.assign(v!);
+        variable.assign(w!);
+        tf.dispose([w!, m!, v!]);
+        continue;
+      }
       tf.tidy(() => {
         const m = tf.add(tf.mul(state.m, beta1), tf.mul(grad, 1 - beta1));
         const v = tf.add(tf.mul(state.v, beta2), tf.mul(tf.square(grad), 1 - beta2));

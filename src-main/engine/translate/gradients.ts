@@ -118,7 +118,8 @@ const configs: GradConfig[] = [
   unaryOfInput('Square', (dy, x) => tf.mul(dy, tf.mul(x, 2))),
   unaryOfOutput('Rsqrt', (dy, y) => tf.mul(dy, tf.mul(tf.pow(y, 3), -0.5))),
   unaryOfInput('Relu', (dy, x) => tf.mul(dy, tf.step(x))),
-  unaryOfInput('LeakyRelu', (dy, x, attrs) => tf.mul(dy, tf.where(tf.greater(x, 0), tf.onesLike(x), tf.fill(x.shape, attrs.alpha as number)))),
+  // step(x, α) is 1 where x > 0 and α elsewhere: the slope of LeakyRelu in one op.
+  unaryOfInput('LeakyRelu', (dy, x, attrs) => tf.mul(dy, tf.step(x, attrs.alpha as number))),
   unaryOfOutput('Tanh', (dy, y) => tf.mul(dy, tf.sub(1, tf.square(y)))),
   unaryOfOutput('Sigmoid', (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y)))),
   unaryOfInput('Softplus', (dy, x) => tf.mul(dy, tf.sigmoid(x))),
