@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackendRequestSchema, PrecisionSchema } from './backend.js';
 import { FrameRangeSchema, LossesSchema, RenderAudioSchema, RenderFormatSchema } from './pipeline.js';
 
 /**
@@ -70,12 +71,15 @@ export const jobKinds = {
       steps: z.number().int().positive().max(10_000_000).optional(),
       checkpointEvery: z.number().int().positive().default(100),
       previewEvery: z.number().int().nonnegative().default(100),
-      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+      backend: BackendRequestSchema.default('auto'),
+      /** Convolution precision; bf16 needs the native backend on a CPU with bf16 arithmetic. */
+      precision: PrecisionSchema.default('f32'),
     }),
     result: z.object({
       modelId: z.number().int().positive(),
       step: z.number().int().nonnegative(),
       backend: z.string(),
+      precision: PrecisionSchema,
       secondsPerStep: z.number().nonnegative(),
       losses: LossesSchema.nullable(),
     }),
@@ -91,6 +95,8 @@ export const jobKinds = {
       range: FrameRangeSchema.optional(),
       audio: RenderAudioSchema.default('target'),
       modelId: z.number().int().positive().optional(),
+      backend: BackendRequestSchema.default('auto'),
+      precision: PrecisionSchema.default('f32'),
     }),
     result: z.object({
       output: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackendStatusSchema, PrecisionSchema } from './backend.js';
 
 /**
  * Value types of the pipeline panels and the viewer's overlays and compare modes: tracking
@@ -154,8 +155,10 @@ export type TrainingModel = z.infer<typeof TrainingModelSchema>;
 
 export const TrainingOverviewSchema = z.object({
   presets: z.array(z.object({ name: z.string(), resolution: z.number().int().positive(), steps: z.number().int().positive() })),
-  /** The TensorFlow.js backend the engine runs on, once one was chosen. */
-  backend: z.object({ name: z.string(), reason: z.string() }).nullable(),
+  /** The TensorFlow.js backend the engine runs on, once one was chosen, why, and its convolution precision. */
+  backend: z.object({ name: z.string(), reason: z.string(), precision: PrecisionSchema }).nullable(),
+  /** Every backend `auto` considers (tfjs-node-gpu, native, tfjs-node, wasm) and whether it can run here. */
+  backends: z.array(BackendStatusSchema),
   models: z.array(TrainingModelSchema),
 });
 export type TrainingOverview = z.infer<typeof TrainingOverviewSchema>;

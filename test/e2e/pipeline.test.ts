@@ -136,6 +136,8 @@ describe('pipeline UI in Chromium: tracking, overlays, compare, training, render
     await page.getByTestId('tab-training').click();
     const panel = page.getByTestId('training-panel');
     await page.getByTestId('train-preset').selectOption('cpu-tiny');
+    // The backend is chosen explicitly, so the run does not depend on whether this machine built the native addon.
+    await page.getByTestId('train-backend').selectOption('wasm');
     await page.getByTestId('train-steps').fill('300');
     await page.getByTestId('train-checkpoint-every').fill('2');
     await page.getByTestId('train-preview-every').fill('2');
@@ -149,6 +151,7 @@ describe('pipeline UI in Chromium: tracking, overlays, compare, training, render
       await page.waitForTimeout(250);
     }
     assert.equal(await panel.getByTestId('training-backend').innerText(), 'wasm');
+    assert.match(await panel.getByTestId('training-backend-reason').innerText(), /wasm .*as requested/);
     // While training runs the viewer still answers: stepping shows the next frame.
     await page.keyboard.press('ArrowRight');
     await canvasState(page, 'shown-frame', 6);

@@ -3,8 +3,8 @@ import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { OUTPUT_FORMATS } from '../../engine/media/output-formats.js';
 import { Project } from '../../engine/project/project.js';
 import { dubShot } from '../../engine/render/dub.js';
-import { parseBackendRequest } from '../../engine/translate/backend.js';
 import { DvpError } from '../../shared/errors.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 import { describeRender, parseFormat, parseId } from './render.js';
@@ -12,7 +12,7 @@ import { describeRender, parseFormat, parseId } from './render.js';
 export const dubCommand: CliCommand = {
   name: 'dub',
   summary: "Visual dubbing: the dub video drives the target's mouth (imported and tracked if need be) and the shot is rendered with the dubbed audio.",
-  usage: 'dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--format prores-hq|prores-4444|h264] [--range A-B] [--shot ID] [--model ID] [--backend B] [--json]',
+  usage: `dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--format prores-hq|prores-4444|h264] [--range A-B] [--shot ID] [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
     source: { type: 'string' },
     audio: { type: 'string' },
@@ -22,7 +22,7 @@ export const dubCommand: CliCommand = {
     range: { type: 'string' },
     shot: { type: 'string' },
     model: { type: 'string' },
-    backend: { type: 'string' },
+    ...BACKEND_OPTIONS,
     json: { type: 'boolean' },
   },
   async run(context) {
@@ -38,7 +38,7 @@ export const dubCommand: CliCommand = {
     const audio = stringOption(context, 'audio');
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
-    const backend = parseBackendRequest(stringOption(context, 'backend'));
+    const { backend, precision } = parseBackendOptions(context);
     const project = Project.open(file);
     try {
       const target = resolveTargetClip(project, shotId);
@@ -52,6 +52,7 @@ export const dubCommand: CliCommand = {
         format,
         offset,
         backend,
+        precision,
         signal: context.signal,
         onProgress: (stage, p) => context.progress(stage === 'track' ? 'track dub' : 'render', p),
         ...(context.values.json ? {} : { log: context.stdout }),

@@ -1,19 +1,21 @@
 import { Project } from '../../engine/project/project.js';
-import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
+import { selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint, saveEvaluation } from '../../engine/translate/checkpoint-store.js';
 import { evaluate } from '../../engine/translate/evaluate.js';
 import { TranslationModel } from '../../engine/translate/model.js';
 import { openModelSource } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'Score the model on the held-out frames (PSNR, SSIM, L1) against the nearest-neighbour baseline.',
-  usage: 'eval FILE.dvp [--model ID] [--max-frames N] [--backend B] [--json]',
-  options: { model: { type: 'string' }, 'max-frames': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `eval FILE.dvp [--model ID] [--max-frames N] ${BACKEND_USAGE} [--json]`,
+  options: { model: { type: 'string' }, 'max-frames': { type: 'string' }, ...BACKEND_OPTIONS, json: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
+    const { backend, precision } = parseBackendOptions(context);
     const project = Project.open(file);
     try {
       const id = stringOption(context, 'model');
@@ -21,7 +23,7 @@ export const evalCommand: CliCommand = {
       if (!record) throw new DvpError('NOT_FOUND', `${file}: the project has no trained model; run \`dvp train\` first.`, { file });
       const checkpoint = loadLatestCheckpoint(project, record.id);
       if (!checkpoint) throw new DvpError('NOT_FOUND', `${file}: model ${record.id} has no checkpoint yet; run \`dvp train\` first.`, { file });
-      await selectBackend(parseBackendRequest(stringOption(context, 'backend')), context.stdout);
+      await selectBackend(backend, context.stdout, precision);
       const { source, split, parameterGroups } = await openModelSource(project, record, context.signal);
       const model = new TranslationModel(record.config);
       try {

@@ -4,8 +4,8 @@ import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output
 import { Project } from '../../engine/project/project.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
 import { renderShotToFile, type RenderSummary } from '../../engine/render/render-shot.js';
-import { parseBackendRequest } from '../../engine/translate/backend.js';
 import { DvpError } from '../../shared/errors.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
 import { parseFrameRange } from '../range.js';
 
@@ -61,7 +61,7 @@ export function printRender(context: CommandContext, summary: RenderSummary): vo
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "Render a shot's edit to ProRes or H.264: edited parameters → conditioning → network → composited into the plate, with timecode and audio.",
-  usage: 'render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] [--model ID] [--backend B] [--json]',
+  usage: `render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
     shot: { type: 'string' },
     range: { type: 'string' },
@@ -69,7 +69,7 @@ export const renderCommand: CliCommand = {
     audio: { type: 'string' },
     out: { type: 'string' },
     model: { type: 'string' },
-    backend: { type: 'string' },
+    ...BACKEND_OPTIONS,
     json: { type: 'boolean' },
   },
   async run(context) {
@@ -82,7 +82,7 @@ export const renderCommand: CliCommand = {
     const range = rangeText === undefined ? undefined : parseFrameRange(rangeText);
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
-    const backend = parseBackendRequest(stringOption(context, 'backend'));
+    const { backend, precision } = parseBackendOptions(context);
     const project = Project.open(file, { readonly: true });
     try {
       const clip = resolveTargetClip(project, shotId);
@@ -92,6 +92,7 @@ export const renderCommand: CliCommand = {
         format,
         audio,
         backend,
+        precision,
         signal: context.signal,
         ...(context.values.json ? {} : { log: context.stdout }),
         onProgress: (p) => context.progress('render', p),

@@ -7,11 +7,12 @@ import { featherMask } from '../../engine/render/composite.js';
 import { synthesizeIntoPlates } from '../../engine/render/plate-synthesis.js';
 import { getClip } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
-import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
+import { selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint } from '../../engine/translate/checkpoint-store.js';
 import { TranslationModel } from '../../engine/translate/model.js';
 import { modelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 
@@ -25,13 +26,14 @@ function parseRange(value: string | undefined, frameCount: number): [number, num
 export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'Synthesize frames with the trained network (sliding window) and composite them into the plate.',
-  usage: 'synth FILE.dvp --range A-B --out FILE.mov|FILE.mp4 [--model ID] [--backend B]',
-  options: { range: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' } },
+  usage: `synth FILE.dvp --range A-B --out FILE.mov|FILE.mp4 [--model ID] ${BACKEND_USAGE}`,
+  options: { range: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, ...BACKEND_OPTIONS },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const out = stringOption(context, 'out');
     if (!out) throw new DvpError('INVALID_ARGUMENT', 'missing --out FILE.');
     const format = path.extname(out).toLowerCase() === '.mov' ? 'prores-hq' : 'h264';
+    const { backend, precision } = parseBackendOptions(context);
     const project = Project.open(file, { readonly: true });
     try {
       const id = stringOption(context, 'model');
@@ -41,7 +43,7 @@ export const synthCommand: CliCommand = {
       if (!checkpoint) throw new DvpError('NOT_FOUND', `${file}: model ${record.id} has no checkpoint yet.`, { file });
       const clip = getClip(project, record.clipId);
       const [first, last] = parseRange(stringOption(context, 'range'), clip.frameCount);
-      await selectBackend(parseBackendRequest(stringOption(context, 'backend')), context.stdout);
+      await selectBackend(backend, context.stdout, precision);
       const { resolution, windowSize } = record.config.network;
       // The tracked performance, rendered into the shot crop the model was trained under.
       const conditioning = ClipConditioning.open(project, clip.id, { size: resolution, windowSize, crop: modelCrop(project, record) });

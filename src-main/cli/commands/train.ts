@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { listClips } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
-import { parseBackendRequest, selectBackend } from '../../engine/translate/backend.js';
+import { selectBackend } from '../../engine/translate/backend.js';
 import { createModel, getModel, listModels, loadLatestCheckpoint, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
 import { presetConfig, presetNames } from '../../engine/translate/config.js';
 import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
 import { train } from '../../engine/translate/trainer.js';
 import { DvpError } from '../../shared/errors.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 
@@ -30,14 +31,14 @@ function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train (or resume) the person-specific translation network on the target clip.',
-  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] [--backend auto|tensorflow|wasm|cpu] [--model ID] [--new] [--frames A-B] [--checkpoint-every N] [--preview-every N]`,
+  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] ${BACKEND_USAGE} [--model ID] [--new] [--frames A-B] [--checkpoint-every N] [--preview-every N]`,
   options: {
-    preset: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' }, new: { type: 'boolean' },
+    preset: { type: 'string' }, steps: { type: 'string' }, ...BACKEND_OPTIONS, model: { type: 'string' }, new: { type: 'boolean' },
     frames: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'preview-every': { type: 'string' },
   },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
-    const backendRequest = parseBackendRequest(stringOption(context, 'backend'));
+    const { backend: backendRequest, precision } = parseBackendOptions(context);
     const project = Project.open(file);
     try {
       let model: ModelRecord;
@@ -58,7 +59,7 @@ export const trainCommand: CliCommand = {
           model = createModel(project, { clipId: target.id, name: `${target.name} ${presetName}`, config, data: { ...data } });
         }
       }
-      const backend = await selectBackend(backendRequest, context.stdout);
+      const backend = await selectBackend(backendRequest, context.stdout, precision);
       const { source, split, data } = await openModelSource(project, model, context.signal);
       const steps = intOption(stringOption(context, 'steps'), 'steps') ?? model.config.training.steps;
       const startStep = loadLatestCheckpoint(project, model.id)?.step ?? 0;
@@ -74,7 +75,7 @@ export const trainCommand: CliCommand = {
           if (p.preview) context.stdout(`preview ${p.preview}`);
         },
       });
-      context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name})`);
+      context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name}${backend.precision === 'f32' ? '' : ` ${backend.precision}`})`);
       if (result.status === 'cancelled') throw new DvpError('CANCELLED', `Training was cancelled at step ${result.step}; the checkpoint is saved, run the same command to resume.`);
     } finally {
       project.close();

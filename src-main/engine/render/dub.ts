@@ -8,7 +8,7 @@ import { getClip } from '../project/clips.js';
 import { importClip } from '../project/import-clip.js';
 import type { Project } from '../project/project.js';
 import { trackClip } from '../track/track-clip.js';
-import type { BackendRequest } from '../translate/backend.js';
+import type { BackendRequest, Precision } from '../translate/backend.js';
 import { bindSource } from './reenact.js';
 import { renderShotToFile, type RenderSummary } from './render-shot.js';
 
@@ -26,6 +26,8 @@ export interface DubOptions {
   range?: { first: number; last: number };
   modelId?: number;
   backend?: BackendRequest;
+  /** Convolution precision (bf16 needs the native backend); f32 by default. */
+  precision?: Precision;
   signal?: AbortSignal;
   onProgress?: (stage: 'track' | 'render', progress: Parameters<ProgressListener>[0]) => void;
   log?: (line: string) => void;
@@ -85,6 +87,7 @@ export async function dubShot(project: Project, options: DubOptions): Promise<Du
     audio: { kind: 'file', path: path.resolve(options.audio ?? options.dubVideo), alignFrame: offset },
     ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.precision ? { precision: options.precision } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.onProgress ? { onProgress: (p: Parameters<ProgressListener>[0]) => options.onProgress!('render', p) } : {}),

@@ -13,7 +13,7 @@ import { OUTPUT_FORMATS, type OutputFormatId } from '../media/output-formats.js'
 import { offsetTimecode } from '../media/timecode.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
-import { selectBackend, type BackendRequest } from '../translate/backend.js';
+import { selectBackend, type BackendRequest, type Precision } from '../translate/backend.js';
 import { TranslationModel } from '../translate/model.js';
 import { checkModelCrop } from '../translate/model-source.js';
 import { featherMask } from './composite.js';
@@ -30,6 +30,8 @@ export interface RenderShotOptions {
   /** A model of the clip; its newest model with a checkpoint by default. */
   modelId?: number;
   backend?: BackendRequest;
+  /** Convolution precision (bf16 needs the native backend); f32 by default. */
+  precision?: Precision;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -92,7 +94,7 @@ export async function openShotRender(project: Project, options: RenderShotOption
   const last = options.range?.last ?? clip.frameCount - 1;
   const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize, trainingFrames: { start: data.first, end: data.heldOutFrom - 1 } });
   checkModelCrop(project, record, shot.conditioning.crop);
-  await selectBackend(options.backend ?? 'auto', options.log);
+  await selectBackend(options.backend ?? 'auto', options.log, options.precision ?? 'f32');
   const model = new TranslationModel(record.config);
   try {
     model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });

@@ -14,7 +14,7 @@ import type { Project } from '../../../engine/project/project.js';
 import { EditedShot } from '../../../engine/render/edited-shot.js';
 import { openShotRender } from '../../../engine/render/render-shot.js';
 import { detectedFrames } from '../../../engine/track/detections-store.js';
-import { currentBackend } from '../../../engine/translate/backend.js';
+import { backendStatuses, currentBackend, type BackendStatus } from '../../../engine/translate/backend.js';
 import { getModel, listCheckpoints, listModels, listRuns, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
 import { PRESETS } from '../../../engine/translate/config.js';
 import type { FaceData } from '../../../engine/translate/model-source.js';
@@ -33,6 +33,14 @@ type PipelineHandler<M extends PipelineMethod> = (
   params: z.infer<Methods[M]['params']>,
   engine: EngineContext,
 ) => Promise<z.infer<Methods[M]['result']>> | z.infer<Methods[M]['result']>;
+
+let statuses: Promise<BackendStatus[]> | undefined;
+
+/** Which backends can run here, asked once per engine process (what is installed does not change while it runs). */
+function cachedBackendStatuses(): Promise<BackendStatus[]> {
+  statuses ??= backendStatuses();
+  return statuses;
+}
 
 /** Gaze rays end this far (mm) from the eyeball centre, as in `dvp overlay`. */
 const GAZE_RAY_MM = 45;
@@ -269,13 +277,15 @@ export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
 
   'synth.frame': ({ clipId, frame, modelId }, engine) => synthFrame(engine.requireProject(), clipId, frame, modelId),
 
-  'training.overview': ({ clipId }, engine) => {
+  'training.overview': async ({ clipId }, engine) => {
     const project = engine.requireProject();
     getClip(project, clipId);
+    const backends = await cachedBackendStatuses();
     const backend = currentBackend();
     return {
       presets: Object.values(PRESETS).map((p) => ({ name: p.preset, resolution: p.network.resolution, steps: p.training.steps })),
-      backend: backend ? { name: backend.name, reason: backend.reason } : null,
+      backend: backend ? { name: backend.name, reason: backend.reason, precision: backend.precision } : null,
+      backends,
       models: listModels(project)
         .filter((m) => m.clipId === clipId)
         .map((m) => trainingModel(project, m)),

@@ -20,6 +20,8 @@ export async function runRender(params: JobParams<'render'>, context: JobContext
     out,
     format: params.format,
     audio: audioChoice(params.audio),
+    backend: params.backend ?? 'auto',
+    precision: params.precision ?? 'f32',
     signal: context.signal,
     onProgress: context.progress,
     ...(params.range ? { range: params.range } : {}),

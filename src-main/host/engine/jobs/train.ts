@@ -11,6 +11,11 @@ import type { JobContext } from '../job-runners.js';
 import { LossRecorder, modelArtefactDir } from './training-files.js';
 import { yieldingSource } from './yielding-source.js';
 
+/** `native`, or `native bf16` when the convolutions run in bf16. */
+function backendLabel(backend: { name: string; precision: string }): string {
+  return backend.precision === 'f32' ? backend.name : `${backend.name} ${backend.precision}`;
+}
+
 function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
   const d = data as Partial<FaceData>;
   return d.conditioning === 'face' && d.first === wanted.first && d.last === wanted.last && d.heldOutFrom === wanted.heldOutFrom;
@@ -43,9 +48,9 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
   const project = context.engine.requireWritableProject();
   const model = chooseModel(project, params);
   context.engine.projectChanged();
-  const backend = await selectBackend(params.backend ?? 'auto');
+  const backend = await selectBackend(params.backend ?? 'auto', undefined, params.precision ?? 'f32');
   const targetStep = params.steps ?? model.config.training.steps;
-  context.progress({ done: 0, total: targetStep, message: `${backend.name}: preparing the training frames` });
+  context.progress({ done: 0, total: targetStep, message: `${backendLabel(backend)}: preparing the training frames` });
   const { source, split } = await openModelSource(project, model, context.signal);
   const losses = new LossRecorder(project, model.id);
   try {
@@ -68,14 +73,14 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
           total: p.targetStep,
           rate: p.stepsPerSecond,
           etaSeconds: p.etaSeconds,
-          message: `${backend.name} · model ${model.id} · L1 ${p.losses.l1.toFixed(4)}`,
+          message: `${backendLabel(backend)} · model ${model.id} · L1 ${p.losses.l1.toFixed(4)}`,
         });
       },
     });
     if (result.status === 'cancelled') {
       throw new DvpError('CANCELLED', `Training of model ${model.id} paused at step ${result.step}; its checkpoint is saved and Resume continues from there.`);
     }
-    return { modelId: model.id, step: result.step, backend: backend.name, secondsPerStep: result.secondsPerStep, losses: result.losses ? { ...result.losses } : null };
+    return { modelId: model.id, step: result.step, backend: backend.name, precision: backend.precision, secondsPerStep: result.secondsPerStep, losses: result.losses ? { ...result.losses } : null };
   } finally {
     losses.flush();
     source.close?.();

@@ -1,3 +1,4 @@
+import { BACKEND_REQUEST_NAMES, type BackendRequestName, type PrecisionName } from '../../../../src-main/api/backend.js';
 import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { LossPoint, TrainingModel, TrainingOverview } from '../../../../src-main/api/pipeline.js';
 import type { Job } from '../../../../src-main/api/schemas.js';
@@ -22,8 +23,24 @@ export class TrainingState {
   steps = $state(1500);
   checkpointEvery = $state(50);
   previewEvery = $state(25);
+  /** The backend and convolution precision of the next run (`auto`: the first that runs here). */
+  backend = $state<BackendRequestName>('auto');
+  precision = $state<PrecisionName>('f32');
 
   readonly model: TrainingModel | null = $derived(this.overview?.models.find((m) => m.id === this.selectedModelId) ?? null);
+
+  /** Each backend choice with whether it can run here and why not (from the engine's `auto` candidates). */
+  readonly backendChoices: { name: BackendRequestName; available: boolean; reason: string }[] = $derived(
+    BACKEND_REQUEST_NAMES.map((name) => {
+      const statuses = this.overview?.backends ?? [];
+      const matching = statuses.filter((s) => (name === 'tensorflow' ? s.name === 'tfjs-node-gpu' || s.name === 'tfjs-node' : s.name === name));
+      if (name === 'auto') return { name, available: true, reason: 'the first that runs here: tfjs-node-gpu, native, tfjs-node, wasm' };
+      if (name === 'cpu') return { name, available: true, reason: 'plain JavaScript reference kernels; slow, for debugging' };
+      if (matching.length === 0) return { name, available: true, reason: '' };
+      const usable = matching.find((s) => s.available);
+      return { name, available: usable !== undefined, reason: (usable ?? matching[0]!).reason };
+    }),
+  );
 
   private lastRefresh = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
@@ -98,11 +115,28 @@ export class TrainingState {
   /** A new run: resumes the latest model of the preset on these frames, or starts one (`fresh`: always new). */
   start(fresh: boolean): Promise<Job> {
     if (this.clipId === null) throw new Error('Select a target clip to train.');
-    return this.api.startJob('train', { clipId: this.clipId, preset: this.preset, steps: this.steps, fresh, checkpointEvery: this.checkpointEvery, previewEvery: this.previewEvery });
+    return this.api.startJob('train', {
+      clipId: this.clipId,
+      preset: this.preset,
+      steps: this.steps,
+      fresh,
+      checkpointEvery: this.checkpointEvery,
+      previewEvery: this.previewEvery,
+      backend: this.backend,
+      precision: this.precision,
+    });
   }
 
   resume(model: TrainingModel): Promise<Job> {
-    return this.api.startJob('train', { clipId: model.clipId, modelId: model.id, steps: Math.max(this.steps, (model.checkpoints.at(-1)?.step ?? 0) + 1), checkpointEvery: this.checkpointEvery, previewEvery: this.previewEvery });
+    return this.api.startJob('train', {
+      clipId: model.clipId,
+      modelId: model.id,
+      steps: Math.max(this.steps, (model.checkpoints.at(-1)?.step ?? 0) + 1),
+      checkpointEvery: this.checkpointEvery,
+      previewEvery: this.previewEvery,
+      backend: this.backend,
+      precision: this.precision,
+    });
   }
 
   private async loadModelDetails(): Promise<void> {
