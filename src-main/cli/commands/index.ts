@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { conditionCommand } from './condition.js';
+import { doctorCommand } from './doctor.js';
 import { dubCommand } from './dub.js';
 import { editsCommand } from './edits.js';
 import { evalCommand } from './eval.js';
@@ -20,4 +21,4 @@ import { transcodeCommand } from './transcode.js';
 import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, reenactCommand, renderCommand, dubCommand, serveCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, reenactCommand, renderCommand, dubCommand, serveCommand, doctorCommand];
