@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything DVP Studio needs on a fresh Debian/Ubuntu machine: system packages
-# (as root, or through sudo), then the npm dependencies, then the build.
+# (as root, or through sudo), then the npm dependencies, the native addon, then the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3)
+APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3 libdnnl-dev)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -23,4 +23,6 @@ export npm_config_nodedir=/usr
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 export FFMPEG_BIN=/usr/bin/ffmpeg
 npm ci --no-audit --no-fund
+# The oneDNN addon behind the `native` backend (native/dnnl; without it the engine uses wasm).
+npm run build:native
 npm run build
