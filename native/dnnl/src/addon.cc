@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "conv.h"
 #include "cpu.h"
@@ -65,6 +66,7 @@ void Conv(const Napi::CallbackInfo& info) {
     call.bias = bias.Data();
   }
   call.weightsId = info[6].As<Napi::Number>().DoubleValue();
+  if (call.kind != dvp::ConvKind::BackwardWeights && !(call.weightsId >= 1)) throw Napi::RangeError::New(env, "the filter needs an identity of at least 1");
   try {
     dvp::runConv(call);
   } catch (const dnnl::error& e) {
@@ -132,6 +134,71 @@ void Adam(const Napi::CallbackInfo& info) {
             info[6].As<Napi::Number>().FloatValue(), info[7].As<Napi::Number>().FloatValue(), wOut.Data(), mOut.Data(), vOut.Data());
 }
 
+// concat(inputs Float32Array[], inners Int32Array, outer, out)
+void Concat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "inputs must be an array");
+  Napi::Array list = info[0].As<Napi::Array>();
+  Napi::Int32Array inners = ints(info, 1, "inners");
+  const int64_t outer = info[2].As<Napi::Number>().Int64Value();
+  Napi::Float32Array out = floats(info, 3, "out");
+  const uint32_t count = list.Length();
+  if (inners.ElementLength() != count || outer < 0) throw Napi::RangeError::New(env, "one inner size per input");
+  std::vector<const float*> pointers(count);
+  std::vector<int64_t> widths(count);
+  int64_t width = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    Napi::Value item = list.Get(k);
+    if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) throw Napi::TypeError::New(env, "inputs must be Float32Arrays");
+    Napi::Float32Array input = item.As<Napi::Float32Array>();
+    if (inners[k] < 0) throw Napi::RangeError::New(env, "negative inner size");
+    expectLength(env, input, outer * inners[k], "input");
+    pointers[k] = input.Data();
+    widths[k] = inners[k];
+    width += inners[k];
+  }
+  expectLength(env, out, outer * width, "out");
+  dvp::concat(static_cast<int>(count), pointers.data(), widths.data(), outer, out.Data());
+}
+
+// slice(x, shape Int32Array, begin Int32Array, size Int32Array, out)
+void Slice(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array x = floats(info, 0, "x"), out = floats(info, 4, "out");
+  Napi::Int32Array shape = ints(info, 1, "shape"), begin = ints(info, 2, "begin"), size = ints(info, 3, "size");
+  const size_t rank = shape.ElementLength();
+  if (begin.ElementLength() != rank || size.ElementLength() != rank) throw Napi::RangeError::New(env, "begin and size must match the rank");
+  int64_t total = 1, count = 1;
+  for (size_t d = 0; d < rank; d++) {
+    if (begin[d] < 0 || size[d] < 0 || begin[d] + size[d] > shape[d]) throw Napi::RangeError::New(env, "slice reaches outside the tensor");
+    total *= shape[d];
+    count *= size[d];
+  }
+  expectLength(env, x, total, "x");
+  expectLength(env, out, count, "out");
+  if (count == 0) return;
+  dvp::slice(static_cast<int>(rank), shape.Data(), begin.Data(), size.Data(), x.Data(), out.Data());
+}
+
+// tile(x, shape Int32Array, outShape Int32Array, out): every output size a multiple of the input's.
+void Tile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array x = floats(info, 0, "x"), out = floats(info, 3, "out");
+  Napi::Int32Array shape = ints(info, 1, "shape"), outShape = ints(info, 2, "outShape");
+  const size_t rank = shape.ElementLength();
+  if (rank == 0 || outShape.ElementLength() != rank) throw Napi::RangeError::New(env, "shapes must have one rank of at least 1");
+  int64_t size = 1, outSize = 1;
+  for (size_t d = 0; d < rank; d++) {
+    if (shape[d] < 1 || outShape[d] < 0 || outShape[d] % shape[d] != 0) throw Napi::RangeError::New(env, "each output size must be a multiple of the input's");
+    size *= shape[d];
+    outSize *= outShape[d];
+  }
+  expectLength(env, x, size, "x");
+  expectLength(env, out, outSize, "out");
+  if (outSize == 0) return;
+  dvp::tile(static_cast<int>(rank), shape.Data(), outShape.Data(), x.Data(), out.Data());
+}
+
 void SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::RangeError::New(info.Env(), "threads must be at least 1");
@@ -157,6 +224,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("concat", Napi::Function::New(env, Concat));
+  exports.Set("slice", Napi::Function::New(env, Slice));
+  exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

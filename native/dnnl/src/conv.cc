@@ -6,7 +6,9 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -39,8 +41,37 @@ struct Entry {
   bool hasBias = false;
 };
 
+// Reordered filters change every training step. Fresh allocations of that size cost a page
+// fault per 4 KiB on first touch (more than the reorder itself), so their buffers are reused.
+class BufferPool {
+ public:
+  void* acquire(size_t bytes) {
+    auto& list = free_[bytes];
+    if (!list.empty()) {
+      void* p = list.back();
+      list.pop_back();
+      return p;
+    }
+    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  void release(void* p, size_t bytes) { free_[bytes].push_back(p); }
+
+ private:
+  std::unordered_map<size_t, std::vector<void*>> free_;
+};
+
+BufferPool pool;
+
+struct PreparedWeights {
+  memory::desc desc;
+  memory mem;
+  void* buffer;
+};
+
 std::unordered_map<std::string, std::shared_ptr<Entry>> primitives;
-std::unordered_map<double, std::vector<std::pair<memory::desc, memory>>> weights;
+std::unordered_map<double, std::vector<PreparedWeights>> weights;
 size_t weightBytes = 0;
 
 memory::dims nhwcDims(int n, int h, int w, int c) { return {n, c, h, w}; }
@@ -81,8 +112,12 @@ std::shared_ptr<Entry> build(const ConvCall& c, bool hasBias) {
   const memory::desc userX(nhwcDims(s.n, s.ih, s.iw, s.ic), dt::f32, tag::nhwc);
   const memory::desc userY(nhwcDims(s.n, s.oh, s.ow, s.oc), dt::f32, tag::nhwc);
   const memory::desc userW({s.oc, s.ic, s.kh, s.kw}, dt::f32, tag::hwio);
-  const memory::desc x(nhwcDims(s.n, s.ih, s.iw, s.ic), compute, tag::nhwc);
-  const memory::desc y(nhwcDims(s.n, s.oh, s.ow, s.oc), compute, tag::nhwc);
+  // NHWC runs natively in oneDNN's AVX-512 kernels when channels fill whole vectors; otherwise
+  // (the 9·Nw-channel input, the RGB output) a blocked layout plus a reorder is faster.
+  const bool aligned = s.ic % 16 == 0 && s.oc % 16 == 0;
+  const tag act = aligned ? tag::nhwc : tag::any;
+  const memory::desc x(nhwcDims(s.n, s.ih, s.iw, s.ic), compute, act);
+  const memory::desc y(nhwcDims(s.n, s.oh, s.ow, s.oc), compute, act);
   const memory::desc w({s.oc, s.ic, s.kh, s.kw}, compute, tag::any);
   const memory::desc bias({s.oc}, dt::f32, tag::x);
   const auto algo = dnnl::algorithm::convolution_direct;
@@ -97,7 +132,7 @@ std::shared_ptr<Entry> build(const ConvCall& c, bool hasBias) {
     dnnl::primitive_attr fwdAttr;
     fwdAttr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     fwdAttr.set_post_ops(activationOps(c.activation, c.alpha));
-    const memory::desc yOut(nhwcDims(s.n, s.oh, s.ow, s.oc), dt::f32, tag::nhwc);
+    const memory::desc yOut(nhwcDims(s.n, s.oh, s.ow, s.oc), dt::f32, act);
     auto desc = hasBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, algo, x, w, bias, yOut, strides, padL, padR)
                         : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, algo, x, w, yOut, strides, padL, padR);
     dnnl::convolution_forward::primitive_desc pd(desc, fwdAttr, engine);
@@ -109,7 +144,7 @@ std::shared_ptr<Entry> build(const ConvCall& c, bool hasBias) {
     auto fwdDesc = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo, x, w, y, strides, padL, padR);
     dnnl::convolution_forward::primitive_desc hint(fwdDesc, engine);
     if (c.kind == ConvKind::BackwardData) {
-      const memory::desc dxOut(nhwcDims(s.n, s.ih, s.iw, s.ic), dt::f32, tag::nhwc);
+      const memory::desc dxOut(nhwcDims(s.n, s.ih, s.iw, s.ic), dt::f32, act);
       auto desc = dnnl::convolution_backward_data::desc(algo, dxOut, w, y, strides, padL, padR);
       dnnl::convolution_backward_data::primitive_desc pd(desc, attr, engine, hint);
       entry->primitive = dnnl::convolution_backward_data(pd);
@@ -132,24 +167,19 @@ std::shared_ptr<Entry> build(const ConvCall& c, bool hasBias) {
   return entry;
 }
 
-// The filter in the primitive's layout: reordered once per (filter, layout) and cached when the
-// caller gave the filter an identity.
+// The filter in the primitive's layout: reordered once per (filter identity, layout) and kept
+// until releaseWeights(id).
 memory preparedWeights(Entry& e, const float* data, double id) {
   dnnl::engine& engine = cpuEngine();
   memory user(e.userB, engine, const_cast<float*>(data));
   if (e.b == e.userB) return user;
-  if (id != 0) {
-    auto found = weights.find(id);
-    if (found != weights.end()) {
-      for (auto& [desc, mem] : found->second) if (desc == e.b) return mem;
-    }
-  }
-  memory prepared(e.b, engine);
+  auto& cached = weights[id];
+  for (auto& prepared : cached) if (prepared.desc == e.b) return prepared.mem;
+  void* buffer = pool.acquire(e.b.get_size());
+  memory prepared(e.b, engine, buffer);
   dnnl::reorder(user, prepared).execute(cpuStream(), user, prepared);
-  if (id != 0) {
-    weights[id].emplace_back(e.b, prepared);
-    weightBytes += e.b.get_size();
-  }
+  cached.push_back({e.b, prepared, buffer});
+  weightBytes += e.b.get_size();
   return prepared;
 }
 
@@ -204,7 +234,10 @@ void runConv(const ConvCall& c) {
 void releaseWeights(double id) {
   auto found = weights.find(id);
   if (found == weights.end()) return;
-  for (auto& [desc, mem] : found->second) weightBytes -= desc.get_size();
+  for (auto& prepared : found->second) {
+    weightBytes -= prepared.desc.get_size();
+    pool.release(prepared.buffer, prepared.desc.get_size());
+  }
   weights.erase(found);
 }
 

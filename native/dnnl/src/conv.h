@@ -29,7 +29,8 @@ struct ConvCall {
   const float* b;
   const float* bias;  // forward only, may be null
   float* out;
-  // Non-zero: the filter's identity; its reordered copy is kept until releaseWeights(id).
+  // The filter's identity (≥ 1, forward and backward-data): its reordered copy is kept until
+  // releaseWeights(id).
   double weightsId;
 };
 

@@ -28,6 +28,9 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   reduce(mean: boolean, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
   adam(w: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, rate: number, beta1: number, beta2: number, epsilon: number, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array): void;
+  concat(inputs: Float32Array[], inners: Int32Array, outer: number, out: Float32Array): void;
+  slice(x: Float32Array, shape: Int32Array, begin: Int32Array, size: Int32Array, out: Float32Array): void;
+  tile(x: Float32Array, shape: Int32Array, outShape: Int32Array, out: Float32Array): void;
   setThreads(threads: number): void;
   info(): NativeAddonInfo;
 }

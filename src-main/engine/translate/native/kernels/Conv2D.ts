@@ -12,7 +12,7 @@ export function conv2D(args: { inputs: Conv2DInputs; backend: NativeBackend; att
   const xs = backend.float32(x);
   const ws = backend.float32(filter);
   if (!desc || !xs || !ws) return cpuKernel(Conv2D)({ inputs: inputs as never, backend, attrs: attrs as unknown as NamedAttrMap }) as TensorInfo;
-  const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
   backend.addon.conv(desc, 0, xs, ws, null, out, backend.weightsId(filter.dataId));
   return backend.output(info.outShape, out);
 }

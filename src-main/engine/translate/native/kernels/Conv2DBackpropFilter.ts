@@ -16,7 +16,7 @@ export function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs;
   if (!desc || !xs || !dys || dys.length !== expected) {
     return cpuKernel(Conv2DBackpropFilter)({ inputs: inputs as never, backend, attrs: attrs as unknown as NamedAttrMap }) as TensorInfo;
   }
-  const out = new Float32Array(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
+  const out = backend.alloc(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
   backend.addon.conv(desc, 0, xs, dys, null, out, 0);
   return backend.output(info.filterShape, out);
 }

@@ -16,7 +16,7 @@ export function conv2DBackpropInput(args: { inputs: Conv2DBackpropInputInputs; b
   if (!desc || !dys || !ws || dys.length !== expected) {
     return cpuKernel(Conv2DBackpropInput)({ inputs: inputs as never, backend, attrs: attrs as unknown as NamedAttrMap }) as TensorInfo;
   }
-  const out = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const out = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   backend.addon.conv(desc, 0, dys, ws, null, out, backend.weightsId(filter.dataId));
   return backend.output(info.inShape, out);
 }

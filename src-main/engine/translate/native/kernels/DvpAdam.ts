@@ -26,7 +26,7 @@ export const dvpAdamConfig: KernelConfig = {
     if (values.some((x) => x === undefined || x.length !== values[0]!.length)) throw new Error('DvpAdam takes four float32 tensors of one size');
     const [wv, mv, vv, gv] = values as Float32Array[];
     const size = wv!.length;
-    const outs = [new Float32Array(size), new Float32Array(size), new Float32Array(size)] as const;
+    const outs = [backend.alloc(size), backend.alloc(size), backend.alloc(size)] as const;
     backend.addon.adam(wv!, mv!, vv!, gv!, rate, beta1, beta2, epsilon, ...outs);
     return outs.map((out) => backend.output(w.shape, out));
   },

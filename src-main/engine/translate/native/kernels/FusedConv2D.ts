@@ -19,7 +19,7 @@ export function fusedConv2D(args: { inputs: FusedConv2DInputs; backend: NativeBa
   if (!desc || !xs || !ws || bs === undefined) return fallback();
   // A bias of any other shape than one value per output channel takes the reference path.
   if (bs && util.sizeFromShape(bias!.shape) !== info.outChannels) return fallback();
-  const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
   backend.addon.conv(desc, attrs.leakyreluAlpha ?? 0.2, xs, ws, bs, out, backend.weightsId(filter.dataId));
   return backend.output(info.outShape, out);
 }

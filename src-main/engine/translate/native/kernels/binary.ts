@@ -29,7 +29,7 @@ function binaryConfig(kernelName: keyof typeof OPS): KernelConfig {
       const bv = backend.float32(b);
       if (!av || !bv) return cpuKernel(kernelName)({ inputs: args.inputs, backend, attrs: args.attrs as NamedAttrMap });
       const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      const out = new Float32Array(util.sizeFromShape(outShape));
+      const out = backend.alloc(util.sizeFromShape(outShape));
       if (out.length > 0) {
         backend.addon.binary(op, Int32Array.from(outShape), av, broadcastStrides(a.shape, outShape), bv, broadcastStrides(b.shape, outShape), out);
       }

@@ -1,5 +1,5 @@
 /** Builds the addon's convolution descriptor from tfjs's Conv2DInfo. */
-import { backend_util } from '@tensorflow/tfjs-core';
+import type { backend_util } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../native-backend.js';
 
 export const enum ConvKind {

@@ -21,7 +21,7 @@ function reduceConfig(kernelName: 'Sum' | 'Mean'): KernelConfig {
       const outer = util.sizeFromShape(x.shape.slice(0, first));
       const reduced = util.sizeFromShape(x.shape.slice(first, last + 1));
       const inner = util.sizeFromShape(x.shape.slice(last + 1));
-      const out = new Float32Array(outer * inner);
+      const out = backend.alloc(outer * inner);
       backend.addon.reduce(kernelName === 'Mean', xv, outer, reduced, inner, out);
       const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
       return backend.output(attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, out);

@@ -18,7 +18,7 @@ function unaryConfig(kernelName: keyof typeof OPS): KernelConfig {
       const xv = backend.float32(x);
       if (!xv) return cpuKernel(kernelName)({ inputs: args.inputs, backend, attrs: args.attrs as NamedAttrMap });
       const alpha = (args.attrs as { alpha?: number } | undefined)?.alpha ?? (kernelName === 'LeakyRelu' ? 0.2 : 0);
-      const out = new Float32Array(xv.length);
+      const out = backend.alloc(xv.length);
       backend.addon.unary(op, xv, out, alpha);
       return backend.output(x.shape, out);
     },
