@@ -1,6 +1,6 @@
 /**
  * The gradient functions of gradients.ts against central finite differences, on the cpu
- * backend's reference kernels with small shapes. The loss is L = Σ f(x)·R for a fixed random
+ * backend's reference kernels and on the native backend's oneDNN kernels, with small shapes. The loss is L = Σ f(x)·R for a fixed random
  * R; its finite differences are summed in float64 from the float32 outputs, with a step large
  * enough that float32 rounding stays two orders below the tolerance.
  */
@@ -11,10 +11,6 @@ import { selectBackend } from '../../src-main/engine/translate/backend.js';
 
 const EPSILON = 1e-2;
 const TOLERANCE = 1e-2;
-
-before(async () => {
-  await selectBackend('cpu');
-});
 
 let seed = 1;
 function random(shape: number[], options: { awayFromZero?: number; low?: number; high?: number } = {}): tf.Tensor {
@@ -88,7 +84,11 @@ function assertGradients(name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inp
   assert.ok(relativeError < TOLERANCE, `${name}: analytic and numeric gradients differ by ${(relativeError * 100).toFixed(3)} % of the largest gradient`);
 }
 
-describe('registered gradients match finite differences (cpu backend)', () => {
+for (const backend of ['cpu', 'native'] as const) describe(`registered gradients match finite differences (${backend} backend)`, () => {
+  before(async () => {
+    await selectBackend(backend);
+  });
+
   test('the check rejects a wrong gradient', () => {
     const wrong = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const x = args[0] as tf.Tensor;

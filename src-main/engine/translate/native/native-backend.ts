@@ -31,6 +31,8 @@ export class NativeBackend extends MathBackendCPU {
 
   constructor(readonly addon: NativeAddon) {
     super();
+    // The cpu backend's first write advises installing tfjs-node; this backend is the native one.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
   }
 
   /** An output buffer of `size` floats, not zeroed (native kernels write every element). */
