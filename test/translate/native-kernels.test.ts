@@ -63,7 +63,7 @@ function runOn(backend: string, kernel: string, inputs: Inputs, attrs: object): 
     const tensors = Array.isArray(inputs)
       ? inputs.map((input) => tf.tensor(input.data, input.shape))
       : Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, tf.tensor(input.data, input.shape)]));
-    const out = tf.engine().runKernel(kernel, tensors, attrs as never) as tf.Tensor | tf.Tensor[];
+    const out = tf.engine().runKernel(kernel, tensors as tf.NamedTensorMap, attrs as never) as tf.Tensor | tf.Tensor[];
     return (Array.isArray(out) ? out : [out]).map((t) => ({ data: t.dataSync() as Float32Array, shape: t.shape }));
   });
 }

@@ -113,13 +113,17 @@ test('bf16 convolutions: output close to f32 with the same weights where the CPU
   const bf16 = synthesize(model.generator, [input])[0]!.slice();
   await selectBackend('native', () => {}, 'f32');
   model.dispose();
-  let squared = 0;
-  for (let i = 0; i < f32.length; i++) squared += (f32[i]! - bf16[i]!) ** 2;
-  // Images span [−1, 1]: a peak-to-peak range of 2.
-  const psnr = 10 * Math.log10(4 / (squared / f32.length));
-  t.diagnostic(`cpu-small generator output, bf16 against f32, same weights: ${psnr.toFixed(1)} dB PSNR`);
-  assert.ok(psnr > 35, `bf16 output against f32: ${psnr.toFixed(1)} dB`);
-  assert.ok(squared > 0, 'bf16 really computes in bf16');
+  // An untrained generator's output is small: compare the error with the signal, not with [−1, 1].
+  let error = 0;
+  let signal = 0;
+  for (let i = 0; i < f32.length; i++) {
+    error += (f32[i]! - bf16[i]!) ** 2;
+    signal += f32[i]! ** 2;
+  }
+  const snr = 10 * Math.log10(signal / error);
+  t.diagnostic(`cpu-small generator output, bf16 against f32, same weights: signal-to-error ${snr.toFixed(1)} dB`);
+  assert.ok(snr > 20, `bf16 output against f32: ${snr.toFixed(1)} dB`);
+  assert.ok(snr < 80, 'bf16 really computes in bf16 (its error is far above f32 rounding)');
 });
 
 test('bf16 is refused on a backend that computes in f32', async () => {
