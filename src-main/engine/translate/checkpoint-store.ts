@@ -46,6 +46,33 @@ function floats(buffer: Buffer): Float32Array {
   return out;
 }
 
+/** Largest part of a stored tensor buffer (better-sqlite3 binds at most 512 MiB per value). */
+export const CHECKPOINT_PART_BYTES = 256 * 2 ** 20;
+
+type BufferKind = 'weights' | 'optimizer';
+
+function writeParts(project: Project, checkpointId: number, kind: BufferKind, data: Float32Array, partBytes: number): void {
+  const insert = project.db.prepare('INSERT INTO checkpoint_parts (checkpoint_id, kind, part, data) VALUES (?, ?, ?, ?)');
+  const all = bytes(data);
+  for (let part = 0, offset = 0; offset < all.byteLength || part === 0; part++, offset += partBytes) {
+    insert.run(checkpointId, kind, part, all.subarray(offset, Math.min(all.byteLength, offset + partBytes)));
+  }
+}
+
+/** The stored buffer: its parts in order, or (checkpoints written before parts) the row's own column. */
+function readBuffer(project: Project, row: CheckpointRow, kind: BufferKind): Float32Array {
+  const parts = project.db.prepare('SELECT data FROM checkpoint_parts WHERE checkpoint_id = ? AND kind = ? ORDER BY part').all(row.id, kind) as { data: Buffer }[];
+  if (parts.length === 0) return floats(row[kind]!);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.data.byteLength, 0) / 4);
+  const view = new Uint8Array(out.buffer);
+  let offset = 0;
+  for (const { data } of parts) {
+    view.set(data, offset);
+    offset += data.byteLength;
+  }
+  return out;
+}
+
 function bytes(data: Float32Array): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -101,19 +128,28 @@ export function listRuns(project: Project, modelId: number): RunRecord[] {
 }
 
 /** Saves a checkpoint and drops all but the newest `keep` of the model, in one transaction. */
-export function saveCheckpoint(project: Project, options: { modelId: number; runId: number | null; step: number; snapshot: Snapshot; metrics: Record<string, number>; keep?: number }): number {
+export function saveCheckpoint(project: Project, options: {
+  modelId: number; runId: number | null; step: number; snapshot: Snapshot; metrics: Record<string, number>; keep?: number;
+  /** Bytes per stored part (default CHECKPOINT_PART_BYTES; a multiple of 4). */
+  partBytes?: number;
+}): number {
   const keep = options.keep ?? 2;
+  const partBytes = options.partBytes ?? CHECKPOINT_PART_BYTES;
   return project.transaction(() => {
-    const result = project.db
+    project.db
       .prepare(`INSERT INTO checkpoints (model_id, run_id, step, created_at, manifest, weights, optimizer, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (model_id, step) DO UPDATE SET run_id = excluded.run_id, created_at = excluded.created_at, manifest = excluded.manifest,
                 weights = excluded.weights, optimizer = excluded.optimizer, metrics = excluded.metrics`)
       .run(options.modelId, options.runId, options.step, new Date().toISOString(), JSON.stringify(options.snapshot.manifest),
-        bytes(options.snapshot.weights), bytes(options.snapshot.optimizer), JSON.stringify(options.metrics));
+        Buffer.alloc(0), Buffer.alloc(0), JSON.stringify(options.metrics));
+    const { id } = project.db.prepare('SELECT id FROM checkpoints WHERE model_id = ? AND step = ?').get(options.modelId, options.step) as { id: number };
+    project.db.prepare('DELETE FROM checkpoint_parts WHERE checkpoint_id = ?').run(id);
+    writeParts(project, id, 'weights', options.snapshot.weights, partBytes);
+    writeParts(project, id, 'optimizer', options.snapshot.optimizer, partBytes);
     project.db
       .prepare('DELETE FROM checkpoints WHERE model_id = ? AND id NOT IN (SELECT id FROM checkpoints WHERE model_id = ? ORDER BY step DESC LIMIT ?)')
       .run(options.modelId, options.modelId, keep);
-    return Number(result.lastInsertRowid);
+    return id;
   });
 }
 
@@ -129,8 +165,8 @@ export function loadLatestCheckpoint(project: Project, modelId: number): LoadedC
     id: row.id, modelId: row.model_id, step: row.step, createdAt: row.created_at,
     metrics: JSON.parse(row.metrics) as Record<string, number>,
     manifest: JSON.parse(row.manifest!) as CheckpointManifest,
-    weights: floats(row.weights!),
-    optimizer: floats(row.optimizer!),
+    weights: readBuffer(project, row, 'weights'),
+    optimizer: readBuffer(project, row, 'optimizer'),
   };
 }
 
