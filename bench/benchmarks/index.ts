@@ -2,9 +2,10 @@ import type { Benchmark } from '../types.js';
 import { conditionFps } from './condition-fps.js';
 import { controlAccuracyBenchmark } from './control-accuracy.js';
 import { mediaIoBenchmark } from './media-io.js';
+import { precisionQualityBenchmark } from './precision-quality.js';
 import { trackClipsBenchmark } from './track-clips.js';
 import { translateQualityBenchmark } from './translate-quality.js';
 import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark, precisionQualityBenchmark];

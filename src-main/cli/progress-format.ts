@@ -12,7 +12,8 @@ export function formatDuration(seconds: number): string {
 export function formatProgress(label: string, progress: Progress): string {
   const pct = progress.total > 0 ? (100 * progress.done) / progress.total : 0;
   const parts = [`${label} ${progress.done}/${progress.total} (${pct.toFixed(1)}%)`];
-  if (progress.rate !== undefined) parts.push(`${progress.rate.toFixed(1)}/s`);
+  // Below one item a second (a paper-256 training step on a CPU), the time per item reads better.
+  if (progress.rate !== undefined && progress.rate > 0) parts.push(progress.rate >= 1 ? `${progress.rate.toFixed(1)}/s` : `${(1 / progress.rate).toFixed(1)} s each`);
   if (progress.etaSeconds !== undefined) parts.push(`ETA ${formatDuration(progress.etaSeconds)}`);
   if (progress.message) parts.push(progress.message);
   return parts.join('  ');

@@ -23,7 +23,8 @@ export class NativeBackend extends MathBackendCPU {
   private nextWeightId = 1;
   private readonly pool = new Map<number, Float32Array[]>();
   private pooledBytes = 0;
-  private readonly poolLimit = Math.min(4 * 2 ** 30, os.totalmem() / 4);
+  /** Freed buffers recur with the same sizes every step; the pool settles near the peak working set. */
+  private readonly poolLimit = os.totalmem() / 2;
   /** Buffers made by `alloc`; of those, the ones a tensor holds now, and the ones never to reuse. */
   private readonly owned = new WeakSet<ArrayBufferLike>();
   private readonly held = new WeakSet<ArrayBufferLike>();
