@@ -87,8 +87,10 @@ test('a run resumed from a checkpoint continues exactly like the uninterrupted r
     assert.equal(straight.step, 6);
     // A second model that starts from the straight run's step-3 checkpoint.
     const other = createModel(project, { clipId: model.clipId, name: 'resumed', config: model.config, data: model.data });
-    project.db.prepare(`INSERT INTO checkpoints (model_id, run_id, step, created_at, manifest, weights, optimizer, metrics)
+    const copied = project.db.prepare(`INSERT INTO checkpoints (model_id, run_id, step, created_at, manifest, weights, optimizer, metrics)
       SELECT ?, NULL, step, created_at, manifest, weights, optimizer, metrics FROM checkpoints WHERE model_id = ? AND step = 3`).run(other.id, model.id);
+    project.db.prepare(`INSERT INTO checkpoint_parts (checkpoint_id, kind, part, data)
+      SELECT ?, kind, part, data FROM checkpoint_parts WHERE checkpoint_id = (SELECT id FROM checkpoints WHERE model_id = ? AND step = 3)`).run(copied.lastInsertRowid, model.id);
     const resumed = await train({ ...common, model: other, targetStep: 6 });
     assert.equal(resumed.startStep, 3);
     assert.equal(resumed.step, 6);
