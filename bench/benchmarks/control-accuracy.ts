@@ -118,7 +118,8 @@ interface CaseResult {
 /** Renders `first..last` of the shot as it is edited now into a ProRes file. */
 async function renderCase(project: Project, dir: string, name: string, targetId: number, first: number, last: number): Promise<{ file: string; fps: number }> {
   const file = path.join(dir, `${name}.mov`);
-  const summary = await renderShotToFile(project, { clipId: targetId, range: { first, last }, format: 'prores-hq', audio: { kind: 'none' }, out: file });
+  // The whole crop (the paper's composite): the region composite would pass the plate through on the unedited self-reenactment.
+  const summary = await renderShotToFile(project, { clipId: targetId, range: { first, last }, format: 'prores-hq', audio: { kind: 'none' }, out: file, composite: 'crop' });
   return { file, fps: summary.framesPerSecond };
 }
 

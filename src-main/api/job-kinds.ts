@@ -21,6 +21,9 @@ function jobKind<P extends z.ZodType, R extends z.ZodType>(spec: JobKindSpec<P, 
 
 export const TranscodeFormatSchema = z.enum(['prores-hq', 'prores-4444', 'h264']);
 
+/** The engine's composite modes (`engine/render/render-shot.ts` COMPOSITE_MODES; a test keeps them equal). */
+export const CompositeModeSchema = z.enum(['region', 'crop']);
+
 const FORMAT_LABEL: Record<z.infer<typeof TranscodeFormatSchema>, string> = {
   'prores-hq': 'ProRes 422 HQ',
   'prores-4444': 'ProRes 4444',
@@ -97,6 +100,10 @@ export const jobKinds = {
       modelId: z.number().int().positive().optional(),
       backend: BackendRequestSchema.default('auto'),
       precision: PrecisionSchema.default('f32'),
+      /** region: only what the edit changes (the plate elsewhere); crop: the network's whole square. */
+      composite: CompositeModeSchema.default('region'),
+      /** Region composite: match the network's colours to the plate around the mask, per frame. */
+      colourMatch: z.boolean().default(false),
     }),
     result: z.object({
       output: z.string(),
@@ -111,6 +118,11 @@ export const jobKinds = {
       modelId: z.number().int().positive(),
       checkpointStep: z.number().int().nonnegative(),
       sizeBytes: z.number().int().nonnegative(),
+      composite: CompositeModeSchema.optional(),
+      /** Frames whose plate received the network's picture. */
+      composited: z.number().int().nonnegative().optional(),
+      /** Mean |synthesized − plate| on the mask's feathered edge (8-bit levels), as written; null when nothing was composited. */
+      seamLevels: z.number().nonnegative().nullable().optional(),
     }),
     title: (p) => `${FORMAT_LABEL[p.format]} render → ${basename(p.output)}`,
   }),

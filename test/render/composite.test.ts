@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compositeIntoPlate, featherMask } from '../../src-main/engine/render/composite.js';
+import { compositeIntoPlate, compositeMasked, featherMask } from '../../src-main/engine/render/composite.js';
 
 function randomPlate(width: number, height: number, seed: number): Uint8Array {
   const plate = new Uint8Array(width * height * 3);
@@ -56,5 +56,62 @@ describe('compositing into the plate', () => {
     compositeIntoPlate(plate, width, { size: n, data }, crop, new Float32Array(64 * 64).fill(1));
     assert.equal(plate[(32 * width + 10) * 3], 0);
     assert.equal(plate[(32 * width + 54) * 3], 255);
+  });
+
+  it('a masked composite with the crop feather writes the same bytes and matte as compositeIntoPlate', () => {
+    const width = 140;
+    const height = 110;
+    const crop = { x: 23, y: 17, size: 80 };
+    const n = 24;
+    const data = new Float32Array(n * n * 3);
+    let s = 11;
+    for (let i = 0; i < data.length; i++) {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      data[i] = (s / 2 ** 32) * 2.4 - 1.2; // a little outside [−1, 1] too: clamped the same way
+    }
+    const mask = featherMask(crop.size);
+    const a = randomPlate(width, height, 3);
+    const b = a.slice();
+    const alphaA = new Uint8Array(width * height);
+    const alphaB = new Uint8Array(width * height);
+    compositeIntoPlate(a, width, { size: n, data }, crop, mask, alphaA);
+    const seam = compositeMasked(b, width, { size: n, data }, crop, mask, { alpha: alphaB });
+    assert.deepEqual(b, a);
+    assert.deepEqual(alphaB, alphaA);
+    assert.ok(seam.bandPixels > 0 && !seam.matched);
+  });
+
+  it('never writes a pixel of weight 0, measures the seam on the feathered edge and matches colours on the ring', () => {
+    const width = 40;
+    const crop = { x: 0, y: 0, size: 40 };
+    const plate = new Uint8Array(width * width * 3).fill(100);
+    const original = plate.slice();
+    const synth = { size: 40, data: new Float32Array(40 * 40 * 3).fill((200 / 255) * 2 - 1) }; // 200 everywhere
+    // A disc: weight 1 within 8 px of the centre, a linear edge to 12 px, a ring of weight 0 from 12 to 16 px.
+    const weights = new Float32Array(40 * 40);
+    const ring = new Uint8Array(40 * 40);
+    for (let y = 0; y < 40; y++) {
+      for (let x = 0; x < 40; x++) {
+        const d = Math.hypot(x + 0.5 - 20, y + 0.5 - 20);
+        if (d <= 8) weights[y * 40 + x] = 1;
+        else if (d < 12) weights[y * 40 + x] = Math.round(((12 - d) / 4) * 255) / 255;
+        else if (d < 16) ring[y * 40 + x] = 1;
+      }
+    }
+    const box = { x0: 2, y0: 2, x1: 38, y1: 38 };
+    const raw = plate.slice();
+    const seamRaw = compositeMasked(raw, width, synth, crop, weights, { box, ring });
+    assert.ok(seamRaw.matched && seamRaw.bandPixels > 50);
+    assert.ok(Math.abs(seamRaw.sumRaw / (3 * seamRaw.bandPixels) - 100) < 1e-3, 'synthesized 200 against a plate of 100: 100 levels');
+    assert.ok(seamRaw.sumMatched < 1e-6, 'after the match the flat synthesized picture is the plate\'s 100');
+    assert.equal(raw[(20 * width + 20) * 3], 200, 'without --colour-match the network\'s colours are written');
+    const matched = plate.slice();
+    compositeMasked(matched, width, synth, crop, weights, { box, ring, colourMatch: true });
+    assert.equal(matched[(20 * width + 20) * 3], 100, 'with it, the matched colours');
+    for (const out of [raw, matched]) {
+      for (let p = 0; p < 40 * 40; p++) {
+        if (weights[p] === 0) assert.deepEqual([...out.subarray(3 * p, 3 * p + 3)], [...original.subarray(3 * p, 3 * p + 3)], `pixel ${p} of weight 0`);
+      }
+    }
   });
 });

@@ -38,10 +38,10 @@ interface Crop {
 
 const inside = (crop: Crop, x: number, y: number): boolean => x >= crop.x && x < crop.x + crop.size && y >= crop.y && y < crop.y + crop.size;
 
-/** Renders frames first..last of the project's shot in memory (RGB). */
+/** Renders frames first..last of the project's shot in memory (RGB), with the paper's whole-crop composite (test/render/region-mask.test.ts tests the region one). */
 async function renderInMemory(file: string, first: number, last: number): Promise<{ frames: Map<number, Uint8Array>; crop: Crop; synthesized: Set<number> }> {
   const project = Project.open(file, { readonly: true });
-  const render = await openShotRender(project, { clipId: fixture.targetId, range: { first, last } });
+  const render = await openShotRender(project, { clipId: fixture.targetId, range: { first, last }, composite: 'crop' });
   try {
     const frames = new Map<number, Uint8Array>();
     const synthesized = new Set<number>();
@@ -110,12 +110,12 @@ describe('offline render', () => {
     assert.ok(diff / 7200 < 0.05 * rms(original), `the audio is the target's, in sync (mean difference ${diff / 7200})`);
   });
 
-  it('writes ProRes 4444 whose alpha is the blend matte: opaque in the crop, clear outside', async () => {
+  it('writes ProRes 4444 whose alpha is the blend matte (--composite crop): opaque in the crop, clear outside', async () => {
     const out = path.join(temp.dir, 'matte.mov');
     const project = Project.open(fixture.projectFile, { readonly: true });
     let summary;
     try {
-      summary = await renderShotToFile(project, { clipId: fixture.targetId, range: { first: 20, last: 27 }, format: 'prores-4444', audio: { kind: 'none' }, out });
+      summary = await renderShotToFile(project, { clipId: fixture.targetId, range: { first: 20, last: 27 }, format: 'prores-4444', audio: { kind: 'none' }, out, composite: 'crop' });
     } finally {
       project.close();
     }

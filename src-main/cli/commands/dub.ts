@@ -7,13 +7,14 @@ import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
-import { describeRender, parseFormat, parseId } from './render.js';
+import { COMPOSITE_OPTIONS, COMPOSITE_USAGE, describeRender, parseComposite, parseFormat, parseId } from './render.js';
 
 export const dubCommand: CliCommand = {
   name: 'dub',
   summary: "Visual dubbing: the dub video drives the target's mouth (imported and tracked if need be) and the shot is rendered with the dubbed audio.",
-  usage: `dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--format prores-hq|prores-4444|h264] [--range A-B] [--shot ID] [--model ID] ${BACKEND_USAGE} [--json]`,
+  usage: `dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--format prores-hq|prores-4444|h264] [--range A-B] ${COMPOSITE_USAGE} [--shot ID] [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
+    ...COMPOSITE_OPTIONS,
     source: { type: 'string' },
     audio: { type: 'string' },
     offset: { type: 'string' },
@@ -30,6 +31,7 @@ export const dubCommand: CliCommand = {
     const dubVideo = stringOption(context, 'source');
     if (dubVideo === undefined) throw new DvpError('INVALID_ARGUMENT', "missing --source DUB_VIDEO (the dubbing actor's video).");
     const format = parseFormat(stringOption(context, 'format'));
+    const composite = parseComposite(stringOption(context, 'composite'));
     const offsetText = stringOption(context, 'offset');
     const offset = offsetText === undefined ? 0 : Number(offsetText);
     if (!Number.isInteger(offset)) throw new DvpError('INVALID_ARGUMENT', `--offset must be a whole number of frames (got '${offsetText}').`);
@@ -50,6 +52,8 @@ export const dubCommand: CliCommand = {
         dubVideo: path.resolve(dubVideo),
         out: path.resolve(out),
         format,
+        composite,
+        colourMatch: context.values['colour-match'] === true,
         offset,
         backend,
         precision,

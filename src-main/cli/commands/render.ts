@@ -3,7 +3,7 @@ import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
 import { Project } from '../../engine/project/project.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
-import { renderShotToFile, type RenderSummary } from '../../engine/render/render-shot.js';
+import { isCompositeMode, renderShotToFile, type CompositeMode, type RenderSummary } from '../../engine/render/render-shot.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
@@ -28,11 +28,39 @@ function parseAudio(text: string | undefined): AudioChoice {
   return { kind: 'file', path: path.resolve(value) };
 }
 
+export function parseComposite(text: string | undefined): CompositeMode {
+  const mode = text ?? 'region';
+  if (!isCompositeMode(mode)) throw new DvpError('INVALID_ARGUMENT', `--composite must be region or crop (got '${mode}').`);
+  return mode;
+}
+
+/** `--composite` and `--colour-match`, shared by render and dub. */
+export const COMPOSITE_OPTIONS = { composite: { type: 'string' }, 'colour-match': { type: 'boolean' } } as const;
+export const COMPOSITE_USAGE = '[--composite region|crop] [--colour-match]';
+
+/** What the composite did and the seam it left, in one line. */
+export function describeComposite(summary: RenderSummary): string {
+  const { seam } = summary;
+  const levels = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(1)} levels`);
+  const seamText =
+    seam.levels === null
+      ? 'seam: n/a (nothing composited)'
+      : `seam: ${levels(seam.colourMatch ? seam.colourMatchedLevels : seam.levels)}` +
+        (seam.colourMatchedLevels === null ? '' : seam.colourMatch ? ` (${levels(seam.levels)} without colour match)` : ` (${levels(seam.colourMatchedLevels)} with --colour-match)`);
+  if (summary.composite === 'crop') return `composite: crop (the network's whole square, feathered) on ${summary.composited} frame(s); ${seamText}`;
+  const regions = Object.entries(summary.regions)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
+  return `composite: region mask on ${summary.composited} of ${summary.frames} frame(s)${regions ? ` (${regions})` : ''}, the plate elsewhere; ${seamText}`;
+}
+
 /** The lines a render prints: what was written, then warnings a colourist must see. */
 export function describeRender(summary: RenderSummary): string[] {
   const lines = [
     `wrote ${summary.file}: frames ${summary.first}-${summary.last} (${summary.frames} frames, ${summary.synthesized} synthesized), ${summary.format}, timecode ${summary.timecode}, ` +
       `${summary.audio ? `audio: ${summary.audio}` : 'no audio'}; model ${summary.modelId} (step ${summary.checkpointStep}), ${summary.framesPerSecond.toFixed(1)} frames/s`,
+    describeComposite(summary),
   ];
   for (const span of summary.passThrough) {
     lines.push(`note: frames ${span.start}-${span.end} have no tracked face; the plate passes through unchanged there.`);
@@ -61,8 +89,9 @@ export function printRender(context: CommandContext, summary: RenderSummary): vo
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "Render a shot's edit to ProRes or H.264: edited parameters → conditioning → network → composited into the plate, with timecode and audio.",
-  usage: `render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] [--model ID] ${BACKEND_USAGE} [--json]`,
+  usage: `render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] ${COMPOSITE_USAGE} [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
+    ...COMPOSITE_OPTIONS,
     shot: { type: 'string' },
     range: { type: 'string' },
     format: { type: 'string' },
@@ -77,6 +106,7 @@ export const renderCommand: CliCommand = {
     const out = stringOption(context, 'out');
     if (!out) throw new DvpError('INVALID_ARGUMENT', 'missing --out FILE (e.g. shot.mov).');
     const format = parseFormat(stringOption(context, 'format'));
+    const composite = parseComposite(stringOption(context, 'composite'));
     const audio = parseAudio(stringOption(context, 'audio'));
     const rangeText = stringOption(context, 'range');
     const range = rangeText === undefined ? undefined : parseFrameRange(rangeText);
@@ -91,6 +121,8 @@ export const renderCommand: CliCommand = {
         out: path.resolve(out),
         format,
         audio,
+        composite,
+        colourMatch: context.values['colour-match'] === true,
         backend,
         precision,
         signal: context.signal,

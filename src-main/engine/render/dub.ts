@@ -10,7 +10,7 @@ import type { Project } from '../project/project.js';
 import { trackClip } from '../track/track-clip.js';
 import type { BackendRequest, Precision } from '../translate/backend.js';
 import { bindSource } from './reenact.js';
-import { renderShotToFile, type RenderSummary } from './render-shot.js';
+import { renderShotToFile, type CompositeMode, type RenderSummary } from './render-shot.js';
 
 export interface DubOptions {
   targetClipId: number;
@@ -22,6 +22,10 @@ export interface DubOptions {
   offset?: number;
   out: string;
   format: OutputFormatId;
+  /** Region (default: the mouth region only) or the paper's whole-crop composite. */
+  composite?: CompositeMode;
+  /** Region composite: per-frame colour match around the mask. */
+  colourMatch?: boolean;
   /** Inclusive target frames; by default the frames the dub covers. */
   range?: { first: number; last: number };
   modelId?: number;
@@ -85,6 +89,8 @@ export async function dubShot(project: Project, options: DubOptions): Promise<Du
     out: options.out,
     format: options.format,
     audio: { kind: 'file', path: path.resolve(options.audio ?? options.dubVideo), alignFrame: offset },
+    ...(options.composite ? { composite: options.composite } : {}),
+    ...(options.colourMatch ? { colourMatch: true } : {}),
     ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
     ...(options.precision ? { precision: options.precision } : {}),

@@ -7,6 +7,7 @@ import { loadShotInputs } from '../edit/tracked-inputs.js';
 import { emptyParams, type FrameParams } from '../face/model.js';
 import { FrameFlag } from '../face/store.js';
 import type { Project } from '../project/project.js';
+import { editRegions } from './edit-regions.js';
 
 /** An inclusive run of frames. */
 export interface FrameSpan {
@@ -46,6 +47,10 @@ export class EditedShot {
     private readonly lighting: readonly Float32Array[],
     readonly outOfRange: OutOfRangeSpan[],
     readonly outOfRangeFrames: number,
+    /** The target's tracked parameters (the whole clip, frame-major). */
+    private readonly tracked: ParamSequence,
+    /** Per render frame (index frame − first): the `EditRegion` bits the edit touches. */
+    private readonly regionBits: Uint8Array,
   ) {}
 
   static open(project: Project, options: EditedShotOptions): EditedShot {
@@ -83,7 +88,8 @@ export class EditedShot {
     const flagged = flagOutOfRange(rows(composed, first - composedStart, last - first + 1), observed, { rig: inputs.rig, firstFrame: first }).filter(
       (f) => synthesized[f.frame - first] === 1,
     );
-    return new EditedShot(conditioning, first, last, composedStart, composed, synthesized, lighting, outOfRangeSpans(flagged), flagged.length);
+    const regionBits = editRegions(inputs, rows(composed, first - composedStart, last - first + 1), first);
+    return new EditedShot(conditioning, first, last, composedStart, composed, synthesized, lighting, outOfRangeSpans(flagged), flagged.length, inputs.target.params, regionBits);
   }
 
   get frameCount(): number {
@@ -109,6 +115,30 @@ export class EditedShot {
       else spans.push({ start: f, end: f });
     }
     return spans;
+  }
+
+  /**
+   * What the edit changes in `frame` (`EditRegion` bits, `edit-regions.ts`): 0 where the edited
+   * parameters are the tracked ones and no source binding reaches the frame.
+   */
+  regions(frame: number): number {
+    return frame >= this.first && frame <= this.last ? this.regionBits[frame - this.first]! : 0;
+  }
+
+  /** The tracked parameters of `frame`, with the frame's tracked lighting (what the plate shows). */
+  trackedParams(frame: number, out: FrameParams = emptyParams()): FrameParams {
+    const row = frame - this.composedStart;
+    if (row < 0 || row >= this.composed.frameCount || frame >= this.tracked.frameCount) {
+      throw new DvpError('INTERNAL', `frame ${frame} lies outside the composed frames ${this.composedStart}-${this.last}.`);
+    }
+    const { pose, expression, gaze, eyelids } = this.tracked;
+    out.rotation.set(pose.subarray(frame * POSE_DIMS, frame * POSE_DIMS + 3));
+    out.translation.set(pose.subarray(frame * POSE_DIMS + 3, (frame + 1) * POSE_DIMS));
+    out.expression.set(expression.subarray(frame * EXPRESSION_DIMS, (frame + 1) * EXPRESSION_DIMS));
+    out.gaze.set(gaze.subarray(frame * GAZE_DIMS, (frame + 1) * GAZE_DIMS));
+    out.eyelids.set(eyelids.subarray(frame * EYELID_DIMS, (frame + 1) * EYELID_DIMS));
+    out.sh.set(this.lighting[row]!);
+    return out;
   }
 
   /** The edited parameters of `frame` (from the window history before `first` up to `last`). */

@@ -3,14 +3,20 @@ import type { ShotCrop } from '../condition/shot-crop.js';
 import type { RgbFrame } from '../media/frame-reader.js';
 import { synthesize } from '../translate/inference.js';
 import type { Generator } from '../translate/network.js';
-import { compositeIntoPlate } from './composite.js';
+import { compositeMasked, type SeamSample } from './composite.js';
+import type { CropMask } from './region-mask.js';
 
 export interface PlateSynthesisOptions {
   generator: Generator;
   /** Where the network's square goes in the plate. */
   crop: ShotCrop;
-  /** Blend weights over the crop (`featherMask`). */
+  /** Blend weights over the crop (`featherMask`), the same for every frame; `maskFor` replaces it. */
   mask: Float32Array;
+  /**
+   * Per-frame blend weights (the region-aware composite, `region-mask.ts`). Undefined or an
+   * empty mask passes the plate through without running the network.
+   */
+  maskFor?(frame: number): CropMask | undefined;
   /**
    * The conditioning volume of a frame (H×W×9·Nw at the network's resolution), or
    * undefined where the plate passes through unchanged. Called in frame order.
@@ -18,33 +24,52 @@ export interface PlateSynthesisOptions {
   volumeFor(frame: number): Float32Array | undefined;
   /** Emit RGBA with the blend weights as alpha (ProRes 4444) instead of RGB. */
   alpha?: boolean;
+  /** Match the network's colours to the plate's around each frame's mask (`compositeMasked`; masks with a ring only). */
+  colourMatch?: boolean;
   signal?: AbortSignal;
 }
 
 export interface RenderedFrame {
   index: number;
+  /** True where the network's picture went into the plate; false where the plate passed through. */
   synthesized: boolean;
   width: number;
   height: number;
   /** RGB24, or RGBA when `alpha` was asked for. */
   data: Uint8Array;
+  /** The frame's blend weights over the crop, with `maskFor` (region composite). */
+  mask?: CropMask;
+  /** The seam measured while compositing (synthesized frames only). */
+  seam?: SeamSample;
 }
 
 /**
  * The render loop shared by `dvp synth` and `dvp render`: for each plate, the network's
  * frame for its conditioning volume (sliding window: the caller's `volumeFor` slides),
- * feathered into the plate inside the crop; every pixel outside the crop stays the plate's.
+ * blended into the plate by the crop's weights (the whole-crop feather, or the frame's region
+ * mask); every pixel of weight 0, and every pixel outside the crop, stays the plate's.
  */
 export async function* synthesizeIntoPlates(plates: AsyncIterable<RgbFrame>, options: PlateSynthesisOptions): AsyncGenerator<RenderedFrame> {
-  const { generator, crop, mask } = options;
+  const { generator, crop } = options;
   const resolution = generator.config.resolution;
+  const scratch = {};
   for await (const plate of plates) {
     throwIfCancelled(options.signal, 'Rendering');
-    const volume = options.volumeFor(plate.index);
+    const mask = options.maskFor?.(plate.index);
+    const weights = options.maskFor ? mask?.weights : options.mask;
+    const box = options.maskFor ? mask?.box : undefined;
+    const volume = weights && box !== null ? options.volumeFor(plate.index) : undefined;
     const matte = options.alpha ? new Uint8Array(plate.width * plate.height) : undefined;
-    if (volume) {
+    let seam: SeamSample | undefined;
+    if (volume && weights) {
       const [image] = synthesize(generator, [volume]);
-      compositeIntoPlate(plate.data, plate.width, { size: resolution, data: image! }, crop, mask, matte);
+      seam = compositeMasked(plate.data, plate.width, { size: resolution, data: image! }, crop, weights, {
+        ...(box ? { box } : {}),
+        ...(mask?.ring ? { ring: mask.ring } : {}),
+        ...(options.colourMatch ? { colourMatch: true } : {}),
+        ...(matte ? { alpha: matte } : {}),
+        scratch,
+      });
     }
     yield {
       index: plate.index,
@@ -52,6 +77,8 @@ export async function* synthesizeIntoPlates(plates: AsyncIterable<RgbFrame>, opt
       width: plate.width,
       height: plate.height,
       data: matte ? withAlpha(plate.data, matte) : plate.data,
+      ...(mask ? { mask } : {}),
+      ...(seam ? { seam } : {}),
     };
   }
 }

@@ -17,14 +17,35 @@ import { selectBackend, type BackendRequest, type Precision } from '../translate
 import { TranslationModel } from '../translate/model.js';
 import { checkModelCrop } from '../translate/model-source.js';
 import { featherMask } from './composite.js';
+import { EDIT_REGION_NAMES, type EditRegionName } from './edit-regions.js';
 import { EditedShot, type FrameSpan } from './edited-shot.js';
 import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
+import { cropFeatherMask, emptyMask, RegionMasker, type CropMask, type RegionMaskOptions } from './region-mask.js';
 import { conformAudio, type AlignedAudio, type AudioChoice } from './render-audio.js';
 import { findRenderModel } from './render-model.js';
+
+/**
+ * region: replace only what the edit changes, through a per-frame soft mask from the face model
+ * (`region-mask.ts`); every other pixel is the plate's. crop: the paper's composite, the
+ * network's whole square feathered into the plate.
+ */
+export type CompositeMode = 'region' | 'crop';
+
+export const COMPOSITE_MODES: readonly CompositeMode[] = ['region', 'crop'];
+
+export function isCompositeMode(value: string): value is CompositeMode {
+  return (COMPOSITE_MODES as readonly string[]).includes(value);
+}
 
 export interface RenderShotOptions {
   /** The target clip (its shot). */
   clipId: number;
+  /** How the network's picture goes into the plate; region by default. */
+  composite?: CompositeMode;
+  /** Region composite: match the network's colours to the plate's around the mask, per frame (off by default). */
+  colourMatch?: boolean;
+  /** Region composite: margin and feather of the mask (fractions of the inter-ocular distance). */
+  regionMask?: RegionMaskOptions;
   /** Inclusive clip frames; the whole clip by default. */
   range?: { first: number; last: number };
   /** A model of the clip; its newest model with a checkpoint by default. */
@@ -61,6 +82,55 @@ export interface RenderSummary {
   modelId: number;
   checkpointStep: number;
   framesPerSecond: number;
+  composite: CompositeMode;
+  /** Frames whose plate received the network's picture (region: a non-empty mask; crop: every synthesized frame). */
+  composited: number;
+  /** Region composite: per region, the frames whose mask covers it. */
+  regions: Record<EditRegionName, number>;
+  seam: SeamSummary;
+}
+
+/**
+ * The seam: mean absolute difference (8-bit levels, over pixels and channels) between the
+ * network's picture and the plate on the mask's feathered edge, over every composited frame;
+ * null when no frame was composited.
+ */
+export interface SeamSummary {
+  /** As the network drew it. */
+  levels: number | null;
+  /** After the per-frame colour match (region composite; null where no ring could be fitted). */
+  colourMatchedLevels: number | null;
+  /** Whether the written frames were colour-matched. */
+  colourMatch: boolean;
+  /** Edge pixels measured, over all frames. */
+  bandPixels: number;
+}
+
+/** Adds up the seam samples of a render. */
+export class SeamMeter {
+  private pixels = 0;
+  private raw = 0;
+  private matchedPixels = 0;
+  private matched = 0;
+
+  add(sample: { bandPixels: number; sumRaw: number; sumMatched: number; matched: boolean } | undefined): void {
+    if (!sample) return;
+    this.pixels += sample.bandPixels;
+    this.raw += sample.sumRaw;
+    if (sample.matched) {
+      this.matchedPixels += sample.bandPixels;
+      this.matched += sample.sumMatched;
+    }
+  }
+
+  summary(colourMatch: boolean): SeamSummary {
+    return {
+      levels: this.pixels > 0 ? this.raw / (3 * this.pixels) : null,
+      colourMatchedLevels: this.matchedPixels > 0 ? this.matched / (3 * this.matchedPixels) : null,
+      colourMatch,
+      bandPixels: this.pixels,
+    };
+  }
 }
 
 /** A shot opened for rendering: the edited shot, the restored network, and the plates. */
@@ -69,8 +139,14 @@ export interface ShotRender {
   shot: EditedShot;
   modelId: number;
   checkpointStep: number;
+  composite: CompositeMode;
   /** The rendered frames in order (RGB, or RGBA with the matte as alpha). */
   frames(options?: { alpha?: boolean; signal?: AbortSignal }): AsyncGenerator<RenderedFrame>;
+  /**
+   * The blend weights of `frame` over the shot crop: the region mask (empty where the plate
+   * passes through), or the crop feather in crop mode (empty on frames without a face).
+   */
+  maskAt(frame: number): CropMask;
   dispose(): void;
 }
 
@@ -104,12 +180,24 @@ export async function openShotRender(project: Project, options: RenderShotOption
   }
   const crop = shot.conditioning.crop;
   const mask = featherMask(crop.size);
+  const composite = options.composite ?? 'region';
+  const masker = new RegionMasker(shot.conditioning.model, crop, options.regionMask);
+  const trackedScratch = emptyParams();
+  const editedScratch = emptyParams();
+  const maskAt = (frame: number): CropMask => {
+    if (!shot.synthesizes(frame)) return emptyMask(crop.size);
+    if (composite === 'crop') return cropFeatherMask(crop.size, mask);
+    const regions = shot.regions(frame);
+    if (regions === 0) return emptyMask(crop.size);
+    return masker.mask(regions, shot.trackedParams(frame, trackedScratch), shot.params(frame, editedScratch));
+  };
   const info = clipVideoInfo(clip);
   return {
     clip,
     shot,
     modelId: record.id,
     checkpointStep: checkpoint.step,
+    composite,
     frames(frameOptions = {}) {
       const scratch = emptyParams();
       const sequence = shot.conditioning.sequence((f) => shot.params(f, scratch));
@@ -119,11 +207,14 @@ export async function openShotRender(project: Project, options: RenderShotOption
         generator: model.generator,
         crop,
         mask,
+        ...(composite === 'region' ? { maskFor: (f: number) => (shot.synthesizes(f) ? maskAt(f) : undefined) } : {}),
         volumeFor: (f) => (shot.synthesizes(f) ? sequence.volumeAt(f) : undefined),
         ...(frameOptions.alpha ? { alpha: true } : {}),
+        ...(options.colourMatch ? { colourMatch: true } : {}),
         ...(signal ? { signal } : {}),
       });
     },
+    maskAt,
     dispose: () => model.dispose(),
   };
 }
@@ -161,12 +252,21 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const meter = new ProgressMeter(shot.frameCount);
+    const seam = new SeamMeter();
+    const regions = Object.fromEntries(EDIT_REGION_NAMES.map((name) => [name, 0])) as Record<EditRegionName, number>;
     let done = 0;
+    let composited = 0;
     try {
       for await (const frame of render.frames({ alpha: format.inputPixFmt === 'rgba' })) {
         await writer.write(frame.data);
         done++;
-        options.onProgress?.(meter.update(done, frame.synthesized ? undefined : 'no face: plate passed through'));
+        if (frame.synthesized) composited++;
+        seam.add(frame.seam);
+        EDIT_REGION_NAMES.forEach((name, i) => {
+          if (frame.mask && ((frame.mask.regions >> i) & 1) === 1) regions[name]++;
+        });
+        const note = frame.synthesized ? undefined : shot.synthesizes(frame.index) ? 'unedited: plate passed through' : 'no face: plate passed through';
+        options.onProgress?.(meter.update(done, note));
       }
       await writer.finish();
     } catch (error) {
@@ -189,6 +289,10 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
       modelId: render.modelId,
       checkpointStep: render.checkpointStep,
       framesPerSecond: meter.averageRate(done),
+      composite: render.composite,
+      composited,
+      regions,
+      seam: seam.summary(render.composite === 'region' && options.colourMatch === true),
     };
   } finally {
     render.dispose();

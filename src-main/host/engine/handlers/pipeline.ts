@@ -205,7 +205,8 @@ function conditionImages(project: Project, clipId: number, frame: number, size: 
 }
 
 async function synthFrame(project: Project, clipId: number, frame: number, modelId: number | undefined): Promise<z.infer<Methods['synth.frame']['result']>> {
-  const render = await openShotRender(project, { clipId, range: { first: frame, last: frame }, ...(modelId !== undefined ? { modelId } : {}) });
+  // The viewer's synthesized pane shows what the network draws: the whole crop, not only what an edit changes.
+  const render = await openShotRender(project, { clipId, range: { first: frame, last: frame }, composite: 'crop', ...(modelId !== undefined ? { modelId } : {}) });
   try {
     for await (const rendered of render.frames()) {
       const { x, y, size } = render.shot.conditioning.crop;

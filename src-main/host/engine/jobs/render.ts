@@ -22,6 +22,8 @@ export async function runRender(params: JobParams<'render'>, context: JobContext
     audio: audioChoice(params.audio),
     backend: params.backend ?? 'auto',
     precision: params.precision ?? 'f32',
+    composite: params.composite ?? 'region',
+    colourMatch: params.colourMatch ?? false,
     signal: context.signal,
     onProgress: context.progress,
     ...(params.range ? { range: params.range } : {}),
@@ -40,5 +42,8 @@ export async function runRender(params: JobParams<'render'>, context: JobContext
     modelId: summary.modelId,
     checkpointStep: summary.checkpointStep,
     sizeBytes: statSync(summary.file).size,
+    composite: summary.composite,
+    composited: summary.composited,
+    seamLevels: summary.seam.colourMatch ? summary.seam.colourMatchedLevels : summary.seam.levels,
   };
 }
