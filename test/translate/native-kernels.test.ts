@@ -10,62 +10,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
 import { Adam } from '../../src-main/engine/translate/adam.js';
+import { convOutShape, randomConvCases, rng, runKernelOn, sizeOf as size, values, type ConvCase, type Input, type Inputs } from '../helpers/kernel-check.js';
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { batch: number; height: number; width: number; inC: number; outC: number; fh: number; fw: number; stride: number; pad: Pad }
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function values(n: number, r: () => number, low = -1, high = 1): Float32Array {
-  return Float32Array.from({ length: n }, () => low + r() * (high - low));
-}
-
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Random shapes (odd and even sizes, 1×1 to 5×5 filters, three padding kinds) plus the networks' own. */
-function convCases(count: number, seed: number): Case[] {
-  const r = rng(seed);
-  const pick = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const cases: Case[] = [
+/** The shapes the networks use, then random ones. */
+function convCases(count: number, seed: number): ConvCase[] {
+  return [
     { batch: 1, height: 32, width: 32, inC: 99, outC: 16, fh: 4, fw: 4, stride: 2, pad: 'same' }, // first encoder module
     { batch: 2, height: 16, width: 16, inC: 32, outC: 64, fh: 4, fw: 4, stride: 2, pad: 'same' }, // aligned channels (NHWC path)
     { batch: 1, height: 16, width: 16, inC: 16, outC: 16, fh: 3, fw: 3, stride: 1, pad: 'same' }, // refinement conv
     { batch: 2, height: 16, width: 16, inC: 16, outC: 3, fh: 3, fw: 3, stride: 1, pad: 'same' }, // RGB output
     { batch: 1, height: 9, width: 9, inC: 32, outC: 1, fh: 4, fw: 4, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] }, // PatchGAN logits
+    ...randomConvCases(count - 5, seed, 20),
   ];
-  while (cases.length < count) {
-    const i = cases.length;
-    const fh = pick(1, 5);
-    const fw = pick(1, 5);
-    const height = pick(3, 13);
-    const width = pick(3, 13);
-    const pads: Pad[] = ['same', 'valid', [[0, 0], [pick(0, 2), pick(0, 2)], [pick(0, 2), pick(0, 2)], [0, 0]]];
-    const pad = pads[i % 3]!;
-    if (pad === 'valid' && (height < fh || width < fw)) continue;
-    cases.push({ batch: pick(1, 3), height, width, inC: pick(1, 20), outC: pick(1, 20), fh, fw, stride: 1 + (i % 2), pad });
-  }
-  return cases;
-}
-
-type Input = { data: Float32Array; shape: number[] };
-/** Named inputs, or a list for kernels that take one (Concat). */
-type Inputs = Record<string, Input> | Input[];
-
-function runOn(backend: string, kernel: string, inputs: Inputs, attrs: object): { data: Float32Array; shape: number[] }[] {
-  tf.setBackend(backend);
-  return tf.tidy(() => {
-    const tensors = Array.isArray(inputs)
-      ? inputs.map((input) => tf.tensor(input.data, input.shape))
-      : Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, tf.tensor(input.data, input.shape)]));
-    const out = tf.engine().runKernel(kernel, tensors as tf.NamedTensorMap, attrs as never) as tf.Tensor | tf.Tensor[];
-    return (Array.isArray(out) ? out : [out]).map((t) => ({ data: t.dataSync() as Float32Array, shape: t.shape }));
-  });
 }
 
 /** Largest |native − cpu| relative to the largest |cpu| value (1 at least). */
@@ -81,19 +37,14 @@ function relativeDiff(a: Float32Array, b: Float32Array): number {
 }
 
 function assertSameOnBoth(kernel: string, inputs: Inputs, attrs: object, label: string, tolerance = 1e-5): void {
-  const expected = runOn('cpu', kernel, inputs, attrs);
-  const actual = runOn('native', kernel, inputs, attrs);
+  const expected = runKernelOn('cpu', kernel, inputs, attrs);
+  const actual = runKernelOn('native', kernel, inputs, attrs);
   assert.equal(actual.length, expected.length, label);
   expected.forEach((e, i) => {
     assert.deepEqual(actual[i]!.shape, e.shape, `${label}: shape of output ${i}`);
     const diff = relativeDiff(actual[i]!.data, e.data);
     assert.ok(diff < tolerance, `${label}: output ${i} differs by ${diff.toExponential(2)}`);
   });
-}
-
-function convOutShape(c: Case): number[] {
-  tf.setBackend('cpu');
-  return tf.tidy(() => tf.conv2d(tf.zeros([c.batch, c.height, c.width, c.inC]) as tf.Tensor4D, tf.zeros([c.fh, c.fw, c.inC, c.outC]) as tf.Tensor4D, c.stride, c.pad).shape);
 }
 
 before(async () => {

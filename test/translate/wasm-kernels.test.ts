@@ -3,74 +3,22 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
+import { convOutShape, maxAbsDiff, randomConvCases, rng, runKernelOn, values, type Input } from '../helpers/kernel-check.js';
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { batch: number; height: number; width: number; inC: number; outC: number; fh: number; fw: number; stride: number; pad: Pad }
-
-/** A small deterministic generator, so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function randomCases(count: number, seed: number): Case[] {
-  const r = rng(seed);
-  const pick = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const cases: Case[] = [];
-  while (cases.length < count) {
-    const i = cases.length;
-    const fh = pick(1, 5);
-    const fw = pick(1, 5);
-    const height = pick(3, 13); // odd and even sizes
-    const width = pick(3, 13);
-    const pads: Pad[] = ['same', 'valid', [[0, 0], [pick(0, 2), pick(0, 2)], [pick(0, 2), pick(0, 2)], [0, 0]]];
-    const pad = pads[i % 3]!;
-    if (pad === 'valid' && (height < fh || width < fw)) continue;
-    cases.push({ batch: pick(1, 3), height, width, inC: pick(1, 6), outC: pick(1, 7), fh, fw, stride: 1 + (i % 2), pad });
-  }
-  return cases;
-}
-
-function values(n: number, r: () => number): Float32Array {
-  return Float32Array.from({ length: n }, () => r() * 2 - 1);
-}
-
-/** Runs one kernel on a backend and returns its output values and shape. */
-function runOn(backend: string, kernel: string, inputs: Record<string, { data: Float32Array; shape: number[] }>, attrs: object): { data: Float32Array; shape: number[] } {
-  tf.setBackend(backend);
-  return tf.tidy(() => {
-    const tensors: Record<string, tf.Tensor> = {};
-    for (const [name, input] of Object.entries(inputs)) tensors[name] = tf.tensor(input.data, input.shape);
-    const out = tf.engine().runKernel(kernel, tensors, attrs as never) as tf.Tensor;
-    return { data: out.dataSync() as Float32Array, shape: out.shape };
-  });
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
-
-function outputShape(c: Case): number[] {
-  tf.setBackend('cpu');
-  return tf.tidy(() => tf.conv2d(tf.zeros([c.batch, c.height, c.width, c.inC]) as tf.Tensor4D, tf.zeros([c.fh, c.fw, c.inC, c.outC]) as tf.Tensor4D, c.stride, c.pad).shape);
+function runOn(backend: string, kernel: string, inputs: Record<string, Input>, attrs: object): Input {
+  return runKernelOn(backend, kernel, inputs, attrs)[0]!;
 }
 
 before(async () => {
   await selectBackend('wasm');
 });
 
-const cases = randomCases(36, 20180814);
+const cases = randomConvCases(36, 20180814, 6);
 
 test('wasm Conv2DBackpropFilter matches the cpu reference kernel on random shapes', () => {
   const r = rng(7);
   for (const c of cases) {
-    const dyShape = outputShape(c);
+    const dyShape = convOutShape(c);
     const x = { data: values(c.batch * c.height * c.width * c.inC, r), shape: [c.batch, c.height, c.width, c.inC] };
     const dy = { data: values(dyShape.reduce((a, b) => a * b, 1), r), shape: dyShape };
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.fh, c.fw, c.inC, c.outC] };
@@ -84,7 +32,7 @@ test('wasm Conv2DBackpropFilter matches the cpu reference kernel on random shape
 test('wasm Conv2DBackpropInput matches the cpu reference kernel on random shapes', () => {
   const r = rng(11);
   for (const c of cases) {
-    const dyShape = outputShape(c);
+    const dyShape = convOutShape(c);
     const dy = { data: values(dyShape.reduce((a, b) => a * b, 1), r), shape: dyShape };
     const filter = { data: values(c.fh * c.fw * c.inC * c.outC, r), shape: [c.fh, c.fw, c.inC, c.outC] };
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.batch, c.height, c.width, c.inC] };
