@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BackendRequestSchema, PrecisionSchema } from './backend.js';
-import { FrameRangeSchema, LossesSchema, RenderAudioSchema, RenderFormatSchema } from './pipeline.js';
+import { CompositeModeSchema, FrameRangeSchema, LossesSchema, RenderAudioSchema, RenderFormatSchema } from './pipeline.js';
 
 /**
  * Every kind of long job, declared once: its parameters, its result, and whether it needs
@@ -21,8 +21,6 @@ function jobKind<P extends z.ZodType, R extends z.ZodType>(spec: JobKindSpec<P, 
 
 export const TranscodeFormatSchema = z.enum(['prores-hq', 'prores-4444', 'h264']);
 
-/** The engine's composite modes (`engine/render/render-shot.ts` COMPOSITE_MODES; a test keeps them equal). */
-export const CompositeModeSchema = z.enum(['region', 'crop']);
 
 const FORMAT_LABEL: Record<z.infer<typeof TranscodeFormatSchema>, string> = {
   'prores-hq': 'ProRes 422 HQ',

@@ -9,11 +9,13 @@ import {
   ProjectInfoSchema,
 } from './schemas.js';
 import {
+  CompositeModeSchema,
   ConditionImagesSchema,
   LossPointSchema,
   OverlayFrameSchema,
   OverlayTopologySchema,
   PngImageSchema,
+  RenderMaskSchema,
   SynthFrameSchema,
   TrackingStatusSchema,
   TrainingOverviewSchema,
@@ -82,6 +84,11 @@ export const methods = {
     'engine',
     z.object({ clipId: z.number().int().positive(), frame: z.number().int().nonnegative(), modelId: z.number().int().positive().optional() }).strict(),
     SynthFrameSchema,
+  ),
+  'render.mask': method(
+    'engine',
+    z.object({ clipId: z.number().int().positive(), frame: z.number().int().nonnegative(), composite: CompositeModeSchema.optional() }).strict(),
+    RenderMaskSchema,
   ),
   'training.overview': method('engine', z.object({ clipId: z.number().int().positive() }).strict(), TrainingOverviewSchema),
   'training.losses': method(

@@ -117,6 +117,28 @@ export const SynthFrameSchema = z.object({
 });
 export type SynthFrame = z.infer<typeof SynthFrameSchema>;
 
+/** The engine's composite modes (`engine/render/render-shot.ts` COMPOSITE_MODES; a test keeps them equal). */
+export const CompositeModeSchema = z.enum(['region', 'crop']);
+
+/** One frame's composite mask, as a render would blend it (`render.mask`). */
+export const RenderMaskSchema = z.object({
+  clipId: id,
+  frame: frameIndex,
+  composite: CompositeModeSchema,
+  /** The shot crop the mask covers (plate pixels; the mask is crop.size² at the plate's resolution). */
+  crop: ShotCropSchema,
+  /** What the edit changes in this frame (region composite); empty where the plate passes through. */
+  regions: z.array(z.enum(['mouth', 'eyes', 'face', 'head'])),
+  /** Crop pixels with a non-zero weight (0: the plate passes through unchanged). */
+  area: z.number().int().nonnegative(),
+  /** Region composite: margin and feather in plate pixels. */
+  marginPx: z.number().nonnegative(),
+  featherPx: z.number().nonnegative(),
+  /** The weights as the alpha of a white crop.size² RGBA image (the ProRes 4444 matte inside the crop). */
+  mask: PngImageSchema,
+});
+export type RenderMask = z.infer<typeof RenderMaskSchema>;
+
 export const LossesSchema = z.object({ generator: z.number(), discriminator: z.number(), l1: z.number() });
 
 export const CheckpointInfoSchema = z.object({

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { COMPOSITE_MODES } from '../../src-main/engine/render/render-shot.js';
-import { CompositeModeSchema } from '../../src-main/api/job-kinds.js';
+import { CompositeModeSchema } from '../../src-main/api/pipeline.js';
 import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
 import { cloneParams, type FrameParams } from '../../src-main/engine/face/model.js';
 import { poseMesh } from '../../src-main/engine/face/pose-mesh.js';
@@ -27,6 +27,8 @@ import { dvpFromSource, ffmpeg } from '../helpers/cli.js';
 import { media, tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, PLATE, projectCopy, type RenderFixture } from './fixture.js';
 import { decodeAlpha } from './media-checks.js';
+import { PNG } from 'pngjs';
+import { startTestBackend } from '../helpers/engine-host.js';
 
 const temp = tempDir('dvp-region-');
 let fixture: RenderFixture;
@@ -426,5 +428,36 @@ describe('region-aware compositing', () => {
     const bad = await dvpFromSource(['render', fixture.projectFile, '--composite', 'square', '--out', path.join(temp.dir, 'bad.mov')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--composite must be region or crop/);
+  });
+
+  it('serves the frame\'s mask to the viewer (render.mask): the render\'s weights as alpha, the regions, empty where nothing changes', async () => {
+    const file = projectCopy(fixture, 'viewer-mask.dvp');
+    edit(file, gazeKeys);
+    const backend = await startTestBackend(path.join(temp.dir, 'config'));
+    try {
+      await backend.api.call('project.open', { file });
+      const render = await renderInMemory(file, 30, 30, 'region');
+      const expected = render.frames.get(30)!.mask;
+      const served = await backend.api.call('render.mask', { clipId: fixture.targetId, frame: 30 });
+      assert.deepEqual(served.crop, { x: render.crop.x, y: render.crop.y, size: render.crop.size });
+      assert.deepEqual(served.regions, ['eyes']);
+      assert.equal(served.area, maskArea(expected));
+      const image = PNG.sync.read(Buffer.from(served.mask.png, 'base64'));
+      assert.deepEqual([image.width, image.height], [render.crop.size, render.crop.size]);
+      for (let p = 0; p < expected.weights.length; p++) {
+        if (image.data[4 * p + 3] !== Math.round(expected.weights[p]! * 255)) assert.fail(`mask pixel ${p}: alpha ${image.data[4 * p + 3]}, weight ${expected.weights[p]}`);
+      }
+      const unedited = await backend.api.call('render.mask', { clipId: fixture.targetId, frame: 20 });
+      assert.deepEqual(unedited.regions, []);
+      assert.equal(unedited.area, 0);
+      const crop = await backend.api.call('render.mask', { clipId: fixture.targetId, frame: 20, composite: 'crop' });
+      assert.equal(crop.area, featherMask(render.crop.size).filter((w) => w > 0).length, 'the whole crop, feathered');
+      const noFace = await backend.api.call('render.mask', { clipId: fixture.targetId, frame: 55, composite: 'crop' });
+      assert.equal(noFace.area, 0, 'no tracked face: the plate passes through');
+      const source = await backend.api.request('render.mask', { clipId: fixture.sourceId, frame: 3 });
+      assert.ok(!source.ok && /only target clips are rendered/.test(source.error.message));
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { ProgressMeter, type ProgressListener } from '../../shared/cancel.js';
 import { DvpError } from '../../shared/errors.js';
 import type { OutOfRangeSpan } from '../edit/out-of-range.js';
 import { loadShotEdit } from '../edit/shot-edit.js';
-import { emptyParams } from '../face/model.js';
+import { emptyParams, type FrameParams } from '../face/model.js';
 import { loadFaceModel } from '../face/store.js';
 import { readFrames } from '../media/frame-reader.js';
 import { FrameWriter } from '../media/frame-writer.js';
@@ -133,6 +133,26 @@ export class SeamMeter {
   }
 }
 
+/**
+ * The blend weights of one frame over the shot crop, as the render blends them: empty where the
+ * frame has no tracked face; with `crop`, the square feather; with `region`, the mask of what the
+ * edit changes there (empty where nothing does).
+ */
+export function frameMask(
+  shot: EditedShot,
+  masker: RegionMasker,
+  composite: CompositeMode,
+  frame: number,
+  scratch: { tracked?: FrameParams; edited?: FrameParams; feather?: Float32Array } = {},
+): CropMask {
+  const size = shot.conditioning.crop.size;
+  if (!shot.synthesizes(frame)) return emptyMask(size);
+  if (composite === 'crop') return cropFeatherMask(size, scratch.feather);
+  const regions = shot.regions(frame);
+  if (regions === 0) return emptyMask(size);
+  return masker.mask(regions, shot.trackedParams(frame, scratch.tracked), shot.params(frame, scratch.edited));
+}
+
 /** A shot opened for rendering: the edited shot, the restored network, and the plates. */
 export interface ShotRender {
   clip: Clip;
@@ -182,15 +202,8 @@ export async function openShotRender(project: Project, options: RenderShotOption
   const mask = featherMask(crop.size);
   const composite = options.composite ?? 'region';
   const masker = new RegionMasker(shot.conditioning.model, crop, options.regionMask);
-  const trackedScratch = emptyParams();
-  const editedScratch = emptyParams();
-  const maskAt = (frame: number): CropMask => {
-    if (!shot.synthesizes(frame)) return emptyMask(crop.size);
-    if (composite === 'crop') return cropFeatherMask(crop.size, mask);
-    const regions = shot.regions(frame);
-    if (regions === 0) return emptyMask(crop.size);
-    return masker.mask(regions, shot.trackedParams(frame, trackedScratch), shot.params(frame, editedScratch));
-  };
+  const scratch = { tracked: emptyParams(), edited: emptyParams(), feather: mask };
+  const maskAt = (frame: number): CropMask => frameMask(shot, masker, composite, frame, scratch);
   const info = clipVideoInfo(clip);
   return {
     clip,

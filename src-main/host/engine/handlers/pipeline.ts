@@ -12,7 +12,9 @@ import { encodePng, type RgbImage } from '../../../engine/media/png.js';
 import { getClip } from '../../../engine/project/clips.js';
 import type { Project } from '../../../engine/project/project.js';
 import { EditedShot } from '../../../engine/render/edited-shot.js';
-import { openShotRender } from '../../../engine/render/render-shot.js';
+import { regionNames } from '../../../engine/render/edit-regions.js';
+import { maskArea, RegionMasker } from '../../../engine/render/region-mask.js';
+import { frameMask, openShotRender, type CompositeMode } from '../../../engine/render/render-shot.js';
 import { detectedFrames } from '../../../engine/track/detections-store.js';
 import { backendStatuses, currentBackend, type BackendStatus } from '../../../engine/translate/backend.js';
 import { getModel, listCheckpoints, listModels, listRuns, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
@@ -28,7 +30,7 @@ import { previewFile, previewSteps, readLossHistory } from '../jobs/training-fil
  * the models with their checkpoints, losses and previews. Everything is computed by the
  * engine modules the CLI uses; nothing here draws or re-implements them.
  */
-type PipelineMethod = Extract<keyof Methods, `tracking.${string}` | `training.${string}` | 'condition.images' | 'synth.frame'>;
+type PipelineMethod = Extract<keyof Methods, `tracking.${string}` | `training.${string}` | 'condition.images' | 'synth.frame' | 'render.mask'>;
 type PipelineHandler<M extends PipelineMethod> = (
   params: z.infer<Methods[M]['params']>,
   engine: EngineContext,
@@ -226,6 +228,31 @@ async function synthFrame(project: Project, clipId: number, frame: number, model
   }
 }
 
+/** One frame's composite mask as a render would blend it (no model needed: the mask comes from the face model and the edit). */
+function renderMask(project: Project, clipId: number, frame: number, composite: CompositeMode): z.infer<Methods['render.mask']['result']> {
+  const clip = getClip(project, clipId);
+  if (clip.role !== 'target') {
+    throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${clip.id} (${clip.name}) is a ${clip.role} clip; only target clips are rendered, so only they have a composite mask.`);
+  }
+  // Neither the network's resolution nor the training frames (the out-of-range flags) matter to the mask.
+  const shot = EditedShot.open(project, { clipId, first: frame, last: frame, resolution: 64, windowSize: 1, trainingFrames: { start: 0, end: clip.frameCount - 1 } });
+  const crop = shot.conditioning.crop;
+  const mask = frameMask(shot, new RegionMasker(shot.conditioning.model, crop), composite, frame);
+  const rgba = new Uint8Array(crop.size * crop.size * 4).fill(255);
+  for (let p = 0; p < mask.weights.length; p++) rgba[4 * p + 3] = Math.round(mask.weights[p]! * 255);
+  return {
+    clipId,
+    frame,
+    composite,
+    crop: { x: crop.x, y: crop.y, size: crop.size },
+    regions: composite === 'region' ? regionNames(mask.regions) : [],
+    area: maskArea(mask),
+    marginPx: mask.marginPx,
+    featherPx: mask.featherPx,
+    mask: png({ width: crop.size, height: crop.size, channels: 4, data: rgba }),
+  };
+}
+
 function faceFrames(model: ModelRecord): TrainingModel['frames'] {
   const data = model.data as Partial<FaceData>;
   return data.conditioning === 'face' && typeof data.first === 'number' && typeof data.last === 'number' && typeof data.heldOutFrom === 'number'
@@ -277,6 +304,8 @@ export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
   'condition.images': ({ clipId, frame, size }, engine) => conditionImages(engine.requireProject(), clipId, frame, size ?? DEFAULT_CONDITION_SIZE),
 
   'synth.frame': ({ clipId, frame, modelId }, engine) => synthFrame(engine.requireProject(), clipId, frame, modelId),
+
+  'render.mask': ({ clipId, frame, composite }, engine) => renderMask(engine.requireProject(), clipId, frame, composite ?? 'region'),
 
   'training.overview': async ({ clipId }, engine) => {
     const project = engine.requireProject();
