@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../../../src-main/api/client.js';
-import type { ConditionImagesValue, OverlayFrame, OverlayTopology, SynthFrame } from '../../../../src-main/api/pipeline.js';
+import type { ConditionImagesValue, OverlayFrame, OverlayTopology, RenderMask, SynthFrame } from '../../../../src-main/api/pipeline.js';
 import type { CompareMode, PaneContent } from '../viewer/layout.js';
 import { overlayGeometry, type OverlayGeometry } from '../viewer/overlay-geometry.js';
 import type { PlacedImage } from '../viewer/regl-viewer.js';
@@ -53,6 +53,8 @@ export class ViewerState {
   mesh = $state(false);
   landmarks = $state(false);
   gaze = $state(false);
+  /** Tint the region the render replaces in this frame (the region composite's mask). */
+  mask = $state(false);
   compare = $state<CompareMode>('single');
   /** The wipe's right-hand side (the left is always the original). */
   wipeWith = $state<'conditioning' | 'synthesized'>('conditioning');
@@ -62,6 +64,9 @@ export class ViewerState {
   overlayStatus = $state<LayerStatus>({ loading: false, error: null });
   conditionStatus = $state<LayerStatus>({ loading: false, error: null });
   synthStatus = $state<LayerStatus>({ loading: false, error: null });
+  maskStatus = $state<LayerStatus>({ loading: false, error: null });
+  /** What the mask shown covers ('mouth', 'eyes', …; empty: the plate passes through), null when none is shown. */
+  maskRegions = $state<string[] | null>(null);
   /** Tracking state of the frame shown (TRACK_CODE), null until known. */
   frameCode = $state<number | null>(null);
   /** Which model and checkpoint made the synthesized frame shown. */
@@ -80,7 +85,7 @@ export class ViewerState {
   private readonly overlays = new Recent<OverlayFrame>(240);
   private readonly conditions = new Recent<ConditionImagesValue>(24);
   private readonly synths = new Recent<SynthFrame>(12);
-  private readonly latest = { overlay: 0, condition: 0, synth: 0 };
+  private readonly latest = { overlay: 0, condition: 0, synth: 0, mask: 0 };
 
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
@@ -153,6 +158,28 @@ export class ViewerState {
     } catch (error) {
       if (request !== this.latest.condition) return undefined;
       this.conditionStatus = { loading: false, error: (error as Error).message };
+      return null;
+    }
+  }
+
+  /**
+   * The frame's region mask as the render would blend it (white, the weights as alpha), placed in
+   * its shot crop; null where the frame has none. Not cached: every edit can change it. `undefined`: superseded.
+   */
+  async regionMask(clipId: number, frame: number): Promise<PlacedImage | null | undefined> {
+    const request = ++this.latest.mask;
+    try {
+      this.maskStatus = { loading: true, error: null };
+      const data: RenderMask = await this.api.call('render.mask', { clipId, frame });
+      const image = data.area > 0 ? await decodeImage(data.mask.png) : null;
+      if (request !== this.latest.mask) return undefined;
+      this.maskStatus = { loading: false, error: null };
+      this.maskRegions = data.regions;
+      return image ? { image, rect: { x: data.crop.x, y: data.crop.y, width: data.crop.size, height: data.crop.size } } : null;
+    } catch (error) {
+      if (request !== this.latest.mask) return undefined;
+      this.maskStatus = { loading: false, error: (error as Error).message };
+      this.maskRegions = null;
       return null;
     }
   }

@@ -15,6 +15,8 @@ export interface OverlayVisibility {
   mesh: boolean;
   landmarks: boolean;
   gaze: boolean;
+  /** The composite mask, tinted over every pane. */
+  mask?: boolean;
 }
 
 type Vec4 = [number, number, number, number];
@@ -25,6 +27,8 @@ const COLOURS = {
   eyes: [80 / 255, 220 / 255, 1, 0.9] as Vec4,
   gaze: [1, 230 / 255, 40 / 255, 1] as Vec4,
   landmarks: [1, 60 / 255, 60 / 255, 0.95] as Vec4,
+  /** The composite mask: this colour at this opacity where the weight is 1. */
+  mask: [1, 70 / 255, 200 / 255, 0.45] as Vec4,
 };
 
 const SURROUND: Vec4 = [0.07, 0.07, 0.07, 1];
@@ -42,6 +46,10 @@ interface Placement {
 interface ImageProps extends Placement {
   texture: createREGL.Texture2D;
   rect: Vec4;
+}
+
+interface TintProps extends ImageProps {
+  colour: Vec4;
 }
 
 interface ShapeProps extends Placement {
@@ -69,11 +77,13 @@ const PLACE = `
 export class ReglViewer {
   private readonly regl: createREGL.Regl;
   private readonly drawImage: createREGL.DrawCommand<createREGL.DefaultContext, ImageProps>;
+  /** An image's alpha as a translucent tint (the composite mask). */
+  private readonly drawTint: createREGL.DrawCommand<createREGL.DefaultContext, TintProps>;
   private readonly drawLines: createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps>;
   private readonly drawPoints: createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps>;
   private readonly buffers: Record<keyof OverlayGeometry, { buffer: createREGL.Buffer; count: number }>;
   private plate: { texture: createREGL.Texture2D; width: number; height: number; source: RgbFrame; magnified: boolean } | null = null;
-  private readonly layers = new Map<'conditioning' | 'synthesized', { texture: createREGL.Texture2D; rect: Rect }>();
+  private readonly layers = new Map<'conditioning' | 'synthesized' | 'mask', { texture: createREGL.Texture2D; rect: Rect }>();
   private overlay: OverlayGeometry | null = null;
 
   zoom: ZoomMode = 'fit';
@@ -112,6 +122,31 @@ export class ReglViewer {
       primitive: 'triangle strip',
       count: 4,
       depth: { enable: false },
+      scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
+    });
+    this.drawTint = regl<{ origin: [number, number]; scale: number; canvas: [number, number]; rect: Vec4; image: createREGL.Texture2D; colour: Vec4 }, { corner: number[][] }, TintProps>({
+      vert: `
+        precision highp float;
+        attribute vec2 corner;
+        uniform vec4 rect;
+        varying vec2 uv;
+        ${PLACE}
+        void main() {
+          uv = corner;
+          gl_Position = place(rect.xy + corner * rect.zw);
+        }`,
+      frag: `
+        precision mediump float;
+        uniform sampler2D image;
+        uniform vec4 colour;
+        varying vec2 uv;
+        void main() { gl_FragColor = vec4(colour.rgb, colour.a * texture2D(image, uv).a); }`,
+      attributes: { corner: [[0, 0], [1, 0], [0, 1], [1, 1]] },
+      uniforms: { ...placement, rect: regl.prop<TintProps, 'rect'>('rect'), image: regl.prop<TintProps, 'texture'>('texture'), colour: regl.prop<TintProps, 'colour'>('colour') },
+      primitive: 'triangle strip',
+      count: 4,
+      depth: { enable: false },
+      blend: { enable: true, func: { src: 'src alpha', dst: 'one minus src alpha' } },
       scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
     });
     const shape = (primitive: 'lines' | 'points'): createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps> =>
@@ -170,8 +205,8 @@ export class ReglViewer {
     this.render();
   }
 
-  /** Sets (or removes) the conditioning or synthesized image. */
-  setLayer(layer: 'conditioning' | 'synthesized', placed: PlacedImage | null): void {
+  /** Sets (or removes) the conditioning or synthesized image, or the composite mask (its alpha is the weight). */
+  setLayer(layer: 'conditioning' | 'synthesized' | 'mask', placed: PlacedImage | null): void {
     this.layers.get(layer)?.texture.destroy();
     this.layers.delete(layer);
     if (placed) this.layers.set(layer, { texture: this.regl.texture({ data: placed.image, min: 'linear', mag: 'linear' }), rect: placed.rect });
@@ -255,6 +290,8 @@ export class ReglViewer {
       this.drawImage({ ...placement, texture: this.black, rect: full });
       if (layer) this.drawImage({ ...placement, texture: layer.texture, rect: [layer.rect.x, layer.rect.y, layer.rect.width, layer.rect.height] });
     }
+    const mask = this.layers.get('mask');
+    if (this.visible.mask && mask) this.drawTint({ ...placement, texture: mask.texture, rect: [mask.rect.x, mask.rect.y, mask.rect.width, mask.rect.height], colour: COLOURS.mask });
     this.drawOverlays(placement, pane.scale);
   }
 

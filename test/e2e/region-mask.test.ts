@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
+import { Project } from '../../src-main/engine/project/project.js';
+import { tempDir } from '../helpers/paths.js';
+import { openBrowserSession, type BrowserSession } from './helpers/browser-session.js';
+import { makeEditProject, type EditProject } from './helpers/edit-project.js';
+
+async function canvasPixels(page: Page): Promise<PNG> {
+  return PNG.sync.read(await page.getByTestId('viewer-canvas').screenshot());
+}
+
+/** Pixels that differ by more than 24 in some channel, and of those the ones tinted towards magenta (red and blue up against green). */
+function difference(a: PNG, b: PNG): { changed: number; magenta: number } {
+  assert.equal(a.data.length, b.data.length);
+  let changed = 0;
+  let magenta = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    const dr = b.data[i]! - a.data[i]!;
+    const dg = b.data[i + 1]! - a.data[i + 1]!;
+    const db = b.data[i + 2]! - a.data[i + 2]!;
+    if (Math.max(Math.abs(dr), Math.abs(dg), Math.abs(db)) <= 24) continue;
+    changed++;
+    if (dr > dg && db > dg) magenta++;
+  }
+  return { changed, magenta };
+}
+
+describe('viewer: the region composite mask in Chromium', () => {
+  const temp = tempDir('dvp-e2e-mask-');
+  let project: EditProject;
+  let session: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    project = await makeEditProject(path.join(temp.dir, 'mask.dvp'), { trackedLast: 29 });
+    const writable = Project.open(project.file);
+    try {
+      // Look aside over frames 10–20.
+      applyEdit(writable, {
+        targetClipId: project.targetId,
+        label: 'Look aside',
+        changes: ([[9, 0], [11, 15], [19, 15], [21, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'gazeYaw', key: { position, value, type: 'linear' as const } })),
+      });
+    } finally {
+      writable.close();
+    }
+    session = await openBrowserSession(temp.dir);
+    page = session.page;
+    await session.backend.api.call('project.open', { file: project.file });
+    await page.goto(session.server.url);
+    await page.locator('[data-testid=viewer-canvas][data-shown-frame="0"]').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await session?.close();
+    temp.cleanup();
+  });
+
+  it('tints what a region render replaces: nothing on an unedited frame, the eyes under a gaze edit', async () => {
+    const plain0 = await canvasPixels(page);
+    await page.getByTestId('overlay-mask').click();
+    await page.locator('[data-testid=viewer-canvas][data-mask-frame="0"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('mask-regions').innerText(), 'mask: none (plate)');
+    const unedited = difference(plain0, await canvasPixels(page));
+    assert.ok(unedited.magenta < 20, `an unedited frame shows no mask (${unedited.magenta} tinted px; ${unedited.changed} changed with the badge text)`);
+
+    for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=viewer-canvas][data-shown-frame="15"][data-mask-frame="15"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('mask-regions').innerText(), 'mask: eyes');
+    const masked = await canvasPixels(page);
+    await session.screenshot('mask-01-gaze.png');
+    await page.getByTestId('overlay-mask').click();
+    await page.locator('[data-testid=overlay-mask][aria-pressed=false]').waitFor();
+    await page.waitForTimeout(200);
+    const plain = await canvasPixels(page);
+    const { changed, magenta } = difference(plain, masked);
+    assert.ok(changed > 1500, `the eye region is tinted (${changed} px)`);
+    assert.ok(magenta > 0.9 * changed, `in the mask colour (${magenta} of ${changed} px)`);
+    // Only around the eyes: the tint stays in the upper part of the face.
+    let lowest = 0;
+    let highest = masked.height;
+    for (let y = 0; y < masked.height; y++) {
+      for (let x = 0; x < masked.width; x++) {
+        const i = 4 * (y * masked.width + x);
+        if (Math.abs(masked.data[i]! - plain.data[i]!) > 24) {
+          lowest = Math.max(lowest, y);
+          highest = Math.min(highest, y);
+        }
+      }
+    }
+    assert.ok(lowest - highest < masked.height * 0.45, `a band around the eyes, not the whole face (rows ${highest}-${lowest} of ${masked.height})`);
+  });
+});
