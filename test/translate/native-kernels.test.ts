@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
 import { Adam } from '../../src-main/engine/translate/adam.js';
-import { convOutShape, randomConvCases, rng, runKernelOn, sizeOf as size, values, type ConvCase, type Input, type Inputs } from '../helpers/kernel-check.js';
+import { batchNorm } from '../../src-main/engine/translate/batch-norm.js';
+import { convOutShape, randomConvCases, rng, runKernelOn, sizeOf, values, type ConvCase, type Input, type Inputs } from '../helpers/kernel-check.js';
 
 /** The shapes the networks use, then random ones. */
 function convCases(count: number, seed: number): ConvCase[] {
@@ -79,7 +80,7 @@ test('Conv2DBackpropInput (input gradient, transposed convolution) matches cpu',
   const r = rng(3);
   for (const c of cases) {
     const dyShape = convOutShape(c);
-    const dy = { data: values(size(dyShape), r), shape: dyShape };
+    const dy = { data: values(sizeOf(dyShape), r), shape: dyShape };
     const filter = { data: values(c.fh * c.fw * c.inC * c.outC, r), shape: [c.fh, c.fw, c.inC, c.outC] };
     assertSameOnBoth('Conv2DBackpropInput', { dy, filter }, { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.batch, c.height, c.width, c.inC] }, JSON.stringify(c));
   }
@@ -90,7 +91,7 @@ test('Conv2DBackpropFilter (filter gradient) matches cpu', () => {
   for (const c of cases) {
     const dyShape = convOutShape(c);
     const x = { data: values(c.batch * c.height * c.width * c.inC, r), shape: [c.batch, c.height, c.width, c.inC] };
-    const dy = { data: values(size(dyShape), r), shape: dyShape };
+    const dy = { data: values(sizeOf(dyShape), r), shape: dyShape };
     assertSameOnBoth('Conv2DBackpropFilter', { x, dy }, { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.fh, c.fw, c.inC, c.outC] }, JSON.stringify(c));
   }
 });
@@ -123,8 +124,8 @@ test('binary ops with every broadcasting pattern match cpu', () => {
   ];
   for (const kernel of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow']) {
     for (const [sa, sb] of shapes) {
-      const a = { data: values(size(sa), r, kernel === 'Pow' ? 0.1 : -2, 2), shape: sa };
-      const b = { data: values(size(sb), r, 0.5, 2), shape: sb };
+      const a = { data: values(sizeOf(sa), r, kernel === 'Pow' ? 0.1 : -2, 2), shape: sa };
+      const b = { data: values(sizeOf(sb), r, 0.5, 2), shape: sb };
       assertSameOnBoth(kernel, { a, b }, {}, `${kernel} ${JSON.stringify([sa, sb])}`);
     }
   }
@@ -139,7 +140,7 @@ test('unary ops (with their alpha) match cpu', () => {
     ['Square', {}, -3, 3], ['Sqrt', {}, 0.01, 4], ['Rsqrt', {}, 0.05, 4], ['Exp', {}, -4, 4], ['Log', {}, 0.01, 4], ['Reciprocal', {}, 0.2, 4],
   ];
   for (const [kernel, attrs, low, high] of cases) {
-    assertSameOnBoth(kernel, { x: { data: values(size(shape), r, low, high), shape } }, attrs, kernel);
+    assertSameOnBoth(kernel, { x: { data: values(sizeOf(shape), r, low, high), shape } }, attrs, kernel);
   }
 });
 
@@ -154,7 +155,7 @@ test('Sum and Mean over contiguous and scattered axes match cpu (large reduction
   ];
   for (const kernel of ['Sum', 'Mean']) {
     for (const [shape, axis, keepDims] of axesCases) {
-      assertSameOnBoth(kernel, { x: { data: values(size(shape), r), shape } }, { axis, keepDims }, `${kernel} ${JSON.stringify([shape, axis])}`, 1e-4);
+      assertSameOnBoth(kernel, { x: { data: values(sizeOf(shape), r), shape } }, { axis, keepDims }, `${kernel} ${JSON.stringify([shape, axis])}`, 1e-4);
     }
   }
 });
@@ -177,8 +178,8 @@ test('Concat, Slice, SplitV and Tile match cpu', () => {
 test('the fused Adam update equals the op chain, step after step', async () => {
   const r = rng(10);
   const shape = [3, 3, 4, 5];
-  const start = values(size(shape), r);
-  const grads = [values(size(shape), r), values(size(shape), r), values(size(shape), r)];
+  const start = values(sizeOf(shape), r);
+  const grads = [values(sizeOf(shape), r), values(sizeOf(shape), r), values(sizeOf(shape), r)];
   const run = async (backend: 'cpu' | 'native'): Promise<Float32Array> => {
     await selectBackend(backend);
     const variable = tf.variable(tf.tensor(start, shape), true, `adam-check-${backend}`);
@@ -218,4 +219,29 @@ test('a buffer read out with dataSync or viewed by another tensor is never reuse
   }
   assert.equal(tf.memory().numTensors, before);
   a.dispose();
+});
+
+test('fused batch normalisation (training and per-frame) and its gradient equal the op chain on cpu', () => {
+  const r = rng(11);
+  const shape = [3, 7, 5, 6];
+  const x = values(sizeOf(shape), r, -2, 3);
+  const gamma = values(6, r, 0.5, 1.5);
+  const beta = values(6, r);
+  const weights = values(sizeOf(shape), r);
+  for (const perFrame of [false, true]) {
+    const run = (backend: string): Float32Array[] => {
+      tf.setBackend(backend);
+      return tf.tidy(() => {
+        const inputs = [tf.tensor4d(x, shape as [number, number, number, number]), tf.tensor(gamma), tf.tensor(beta)];
+        const w = tf.tensor(weights, shape);
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => batchNorm(a as tf.Tensor4D, g, b, perFrame);
+        const y = f(inputs[0]!, inputs[1]!, inputs[2]!);
+        const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), w)))(inputs);
+        return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+      });
+    };
+    const expected = run('cpu');
+    const actual = run('native');
+    expected.forEach((e, i) => assert.ok(relativeDiff(actual[i]!, e) < 1e-4, `perFrame ${perFrame}: output ${i} differs by ${relativeDiff(actual[i]!, e)}`));
+  }
 });

@@ -199,6 +199,41 @@ void Tile(const Napi::CallbackInfo& info) {
   dvp::tile(static_cast<int>(rank), shape.Data(), outShape.Data(), x.Data(), out.Data());
 }
 
+// batchNorm(x, gamma, beta, groups, rows, channels, epsilon, y, mean, inv)
+void BatchNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array x = floats(info, 0, "x"), gamma = floats(info, 1, "gamma"), beta = floats(info, 2, "beta");
+  Napi::Float32Array y = floats(info, 7, "y"), mean = floats(info, 8, "mean"), inv = floats(info, 9, "inv");
+  const int64_t groups = info[3].As<Napi::Number>().Int64Value(), rows = info[4].As<Napi::Number>().Int64Value(), channels = info[5].As<Napi::Number>().Int64Value();
+  if (groups < 1 || rows < 1 || channels < 1) throw Napi::RangeError::New(env, "batch norm sizes must be positive");
+  expectLength(env, x, groups * rows * channels, "x");
+  expectLength(env, y, groups * rows * channels, "y");
+  expectLength(env, gamma, channels, "gamma");
+  expectLength(env, beta, channels, "beta");
+  expectLength(env, mean, groups * channels, "mean");
+  expectLength(env, inv, groups * channels, "inv");
+  dvp::batchNorm(x.Data(), gamma.Data(), beta.Data(), groups, rows, channels, info[6].As<Napi::Number>().FloatValue(), y.Data(), mean.Data(), inv.Data());
+}
+
+// batchNormGrad(dy, x, gamma, mean, inv, groups, rows, channels, dx, dgamma, dbeta)
+void BatchNormGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array dy = floats(info, 0, "dy"), x = floats(info, 1, "x"), gamma = floats(info, 2, "gamma"), mean = floats(info, 3, "mean"), inv = floats(info, 4, "inv");
+  Napi::Float32Array dx = floats(info, 8, "dx"), dgamma = floats(info, 9, "dgamma"), dbeta = floats(info, 10, "dbeta");
+  const int64_t groups = info[5].As<Napi::Number>().Int64Value(), rows = info[6].As<Napi::Number>().Int64Value(), channels = info[7].As<Napi::Number>().Int64Value();
+  if (groups < 1 || rows < 1 || channels < 1) throw Napi::RangeError::New(env, "batch norm sizes must be positive");
+  const int64_t size = groups * rows * channels;
+  expectLength(env, dy, size, "dy");
+  expectLength(env, x, size, "x");
+  expectLength(env, dx, size, "dx");
+  expectLength(env, gamma, channels, "gamma");
+  expectLength(env, mean, groups * channels, "mean");
+  expectLength(env, inv, groups * channels, "inv");
+  expectLength(env, dgamma, channels, "dgamma");
+  expectLength(env, dbeta, channels, "dbeta");
+  dvp::batchNormGrad(dy.Data(), x.Data(), gamma.Data(), mean.Data(), inv.Data(), groups, rows, channels, dx.Data(), dgamma.Data(), dbeta.Data());
+}
+
 void SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::RangeError::New(info.Env(), "threads must be at least 1");
@@ -227,6 +262,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("concat", Napi::Function::New(env, Concat));
   exports.Set("slice", Napi::Function::New(env, Slice));
   exports.Set("tile", Napi::Function::New(env, Tile));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
+  exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

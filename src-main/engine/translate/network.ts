@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { decoderChannels, encoderChannels, inputChannels, type NetworkConfig } from './config.js';
+import { batchNorm as normalise } from './batch-norm.js';
 import { ParamSet } from './params.js';
 
 export interface ForwardOptions {
@@ -24,7 +25,6 @@ export interface ForwardOptions {
   dropoutSeed?: number;
 }
 
-const BN_EPSILON = 1e-5;
 const LEAKY_SLOPE = 0.2;
 
 function normal(shape: number[], std: number): tf.Tensor {
@@ -42,12 +42,7 @@ function addNorm(params: ParamSet, name: string, channels: number, std: number):
 }
 
 function batchNorm(params: ParamSet, name: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-  const axes = training ? [0, 1, 2] : [1, 2];
-  const mean = tf.mean(x, axes, true);
-  const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), axes, true);
-  const normalised = tf.mul(centred, tf.rsqrt(tf.add(variance, BN_EPSILON)));
-  return tf.add(tf.mul(normalised, params.get(`${name}/gamma`)), params.get(`${name}/beta`)) as tf.Tensor4D;
+  return normalise(x, params.get(`${name}/gamma`), params.get(`${name}/beta`), !training);
 }
 
 function withBias(params: ParamSet, name: string, x: tf.Tensor4D): tf.Tensor4D {

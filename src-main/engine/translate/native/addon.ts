@@ -31,6 +31,8 @@ export interface NativeAddon {
   concat(inputs: Float32Array[], inners: Int32Array, outer: number, out: Float32Array): void;
   slice(x: Float32Array, shape: Int32Array, begin: Int32Array, size: Int32Array, out: Float32Array): void;
   tile(x: Float32Array, shape: Int32Array, outShape: Int32Array, out: Float32Array): void;
+  batchNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, groups: number, rows: number, channels: number, epsilon: number, y: Float32Array, mean: Float32Array, inv: Float32Array): void;
+  batchNormGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, inv: Float32Array, groups: number, rows: number, channels: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   setThreads(threads: number): void;
   info(): NativeAddonInfo;
 }

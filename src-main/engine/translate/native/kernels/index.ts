@@ -5,6 +5,7 @@ import { conv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { dvpAdamConfig } from './DvpAdam.js';
+import { dvpBatchNormConfig, dvpBatchNormGradConfig } from './DvpBatchNorm.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
 import { reduceConfigs } from './reduce.js';
 import { sliceConfig } from './Slice.js';
@@ -26,4 +27,6 @@ export const NATIVE_KERNELS: KernelConfig[] = [
   splitVConfig,
   tileConfig,
   dvpAdamConfig,
+  dvpBatchNormConfig,
+  dvpBatchNormGradConfig,
 ];
