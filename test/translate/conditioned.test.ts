@@ -37,7 +37,7 @@ let clipId = 0;
  * untrained), below the nearest neighbour's ~24 dB, which the full quality run (2000 steps on 666
  * frames, bench/benchmarks/translate-quality.ts) beats; the short run only shows learning.
  */
-const SHORT_RUN_STEPS = 150;
+const SHORT_RUN_STEPS = 250;
 const SHORT_RUN_MIN_PSNR = 17;
 
 async function runDvp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
