@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compositeIntoPlate, compositeMasked, featherMask } from '../../src-main/engine/render/composite.js';
+import { compositeMasked, featherMask } from '../../src-main/engine/render/composite.js';
 
 function randomPlate(width: number, height: number, seed: number): Uint8Array {
   const plate = new Uint8Array(width * height * 3);
@@ -20,7 +20,7 @@ describe('compositing into the plate', () => {
     const original = plate.slice();
     const crop = { x: 30, y: 10, size: 64 };
     const synth = { size: 32, data: new Float32Array(32 * 32 * 3).fill(1) };
-    compositeIntoPlate(plate, width, synth, crop, featherMask(crop.size));
+    compositeMasked(plate, width, synth, crop, featherMask(crop.size));
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const inside = x >= crop.x && x < crop.x + crop.size && y >= crop.y && y < crop.y + crop.size;
@@ -37,7 +37,7 @@ describe('compositing into the plate', () => {
     const synth = { size: 30, data: new Float32Array(30 * 30 * 3).fill(1) }; // white
     const alpha = new Uint8Array(width * width);
     const mask = featherMask(crop.size, 6);
-    compositeIntoPlate(plate, width, synth, crop, mask, alpha);
+    compositeMasked(plate, width, synth, crop, mask, { alpha });
     const at = (x: number, y: number): number => plate[(y * width + x) * 3]!;
     assert.equal(at(40, 50), 255, 'centre fully replaced');
     assert.ok(at(10, 50) < 40, 'outermost column mostly plate');
@@ -53,32 +53,9 @@ describe('compositing into the plate', () => {
     const n = 16;
     const data = new Float32Array(n * n * 3);
     for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) data.fill(x < n / 2 ? -1 : 1, (y * n + x) * 3, (y * n + x) * 3 + 3);
-    compositeIntoPlate(plate, width, { size: n, data }, crop, new Float32Array(64 * 64).fill(1));
+    compositeMasked(plate, width, { size: n, data }, crop, new Float32Array(64 * 64).fill(1));
     assert.equal(plate[(32 * width + 10) * 3], 0);
     assert.equal(plate[(32 * width + 54) * 3], 255);
-  });
-
-  it('a masked composite with the crop feather writes the same bytes and matte as compositeIntoPlate', () => {
-    const width = 140;
-    const height = 110;
-    const crop = { x: 23, y: 17, size: 80 };
-    const n = 24;
-    const data = new Float32Array(n * n * 3);
-    let s = 11;
-    for (let i = 0; i < data.length; i++) {
-      s = (s * 1664525 + 1013904223) >>> 0;
-      data[i] = (s / 2 ** 32) * 2.4 - 1.2; // a little outside [−1, 1] too: clamped the same way
-    }
-    const mask = featherMask(crop.size);
-    const a = randomPlate(width, height, 3);
-    const b = a.slice();
-    const alphaA = new Uint8Array(width * height);
-    const alphaB = new Uint8Array(width * height);
-    compositeIntoPlate(a, width, { size: n, data }, crop, mask, alphaA);
-    const seam = compositeMasked(b, width, { size: n, data }, crop, mask, { alpha: alphaB });
-    assert.deepEqual(b, a);
-    assert.deepEqual(alphaB, alphaA);
-    assert.ok(seam.bandPixels > 0 && !seam.matched);
   });
 
   it('never writes a pixel of weight 0, measures the seam on the feathered edge and matches colours on the ring', () => {

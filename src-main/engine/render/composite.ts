@@ -31,53 +31,6 @@ export function featherMask(cropSize: number, feather = defaultFeather(cropSize)
   return mask;
 }
 
-/**
- * Writes the synthesized crop into `plate` (RGB24, plateWidth × plateHeight, modified in
- * place): bilinear resampling from network size to crop size, blended by `mask`. Pixels
- * outside the crop are never touched. When `alpha` (plateWidth × plateHeight) is given,
- * the blend weights go there too — the matte of a ProRes 4444 render.
- */
-export function compositeIntoPlate(
-  plate: Uint8Array,
-  plateWidth: number,
-  synth: SynthesizedCrop,
-  crop: ShotCrop,
-  mask: Float32Array,
-  alpha?: Uint8Array,
-): void {
-  const { size: n, data } = synth;
-  const scale = n / crop.size;
-  for (let y = 0; y < crop.size; y++) {
-    // Sample at pixel centres: plate pixel centre (y + ½) maps to network coordinate (y + ½)·scale − ½.
-    const sy = Math.min(n - 1, Math.max(0, (y + 0.5) * scale - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(n - 1, y0 + 1);
-    const fy = sy - y0;
-    const plateRow = (crop.y + y) * plateWidth + crop.x;
-    for (let x = 0; x < crop.size; x++) {
-      const w = mask[y * crop.size + x]!;
-      const p = plateRow + x;
-      if (alpha) alpha[p] = Math.round(w * 255);
-      if (w === 0) continue;
-      const sx = Math.min(n - 1, Math.max(0, (x + 0.5) * scale - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(n - 1, x0 + 1);
-      const fx = sx - x0;
-      const i00 = (y0 * n + x0) * 3;
-      const i01 = (y0 * n + x1) * 3;
-      const i10 = (y1 * n + x0) * 3;
-      const i11 = (y1 * n + x1) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = data[i00 + c]! + (data[i01 + c]! - data[i00 + c]!) * fx;
-        const bottom = data[i10 + c]! + (data[i11 + c]! - data[i10 + c]!) * fx;
-        const value = ((top + (bottom - top) * fy + 1) * 255) / 2;
-        const q = p * 3 + c;
-        plate[q] = Math.round(plate[q]! + (Math.min(255, Math.max(0, value)) - plate[q]!) * w);
-      }
-    }
-  }
-}
-
 /** The crop pixels a masked composite reads: [x0, x1) × [y0, y1). */
 export interface CompositeBox {
   x0: number;
@@ -116,8 +69,8 @@ const MIN_RING_PIXELS = 64;
 
 /**
  * Blends the synthesized crop into `plate` with per-pixel `weights` over the crop (the same
- * resampling and arithmetic as `compositeIntoPlate`, so a full-crop feather gives the same
- * bytes), and measures the seam: the mean absolute difference between the network's picture
+ * bilinear resampling from network size to crop size; with `featherMask` it is the paper's whole-crop
+ * blend), and measures the seam: the mean absolute difference between the network's picture
  * and the plate on the mask's feathered edge (0 < weight < 1), before and after a per-frame
  * colour match (per channel, gain and offset that carry the synthesized picture's mean and
  * standard deviation on `ring` onto the plate's there; gain clamped to [0.5, 2]). Pixels of
