@@ -131,12 +131,7 @@ export class EditedShot {
     if (row < 0 || row >= this.composed.frameCount || frame >= this.tracked.frameCount) {
       throw new DvpError('INTERNAL', `frame ${frame} lies outside the composed frames ${this.composedStart}-${this.last}.`);
     }
-    const { pose, expression, gaze, eyelids } = this.tracked;
-    out.rotation.set(pose.subarray(frame * POSE_DIMS, frame * POSE_DIMS + 3));
-    out.translation.set(pose.subarray(frame * POSE_DIMS + 3, (frame + 1) * POSE_DIMS));
-    out.expression.set(expression.subarray(frame * EXPRESSION_DIMS, (frame + 1) * EXPRESSION_DIMS));
-    out.gaze.set(gaze.subarray(frame * GAZE_DIMS, (frame + 1) * GAZE_DIMS));
-    out.eyelids.set(eyelids.subarray(frame * EYELID_DIMS, (frame + 1) * EYELID_DIMS));
+    copyRow(this.tracked, frame, out);
     out.sh.set(this.lighting[row]!);
     return out;
   }
@@ -147,12 +142,7 @@ export class EditedShot {
     if (row < 0 || row >= this.composed.frameCount) {
       throw new DvpError('INTERNAL', `frame ${frame} lies outside the composed frames ${this.composedStart}-${this.last}.`);
     }
-    const { pose, expression, gaze, eyelids } = this.composed;
-    out.rotation.set(pose.subarray(row * POSE_DIMS, row * POSE_DIMS + 3));
-    out.translation.set(pose.subarray(row * POSE_DIMS + 3, (row + 1) * POSE_DIMS));
-    out.expression.set(expression.subarray(row * EXPRESSION_DIMS, (row + 1) * EXPRESSION_DIMS));
-    out.gaze.set(gaze.subarray(row * GAZE_DIMS, (row + 1) * GAZE_DIMS));
-    out.eyelids.set(eyelids.subarray(row * EYELID_DIMS, (row + 1) * EYELID_DIMS));
+    copyRow(this.composed, row, out);
     out.sh.set(this.lighting[row]!);
     return out;
   }
@@ -168,4 +158,14 @@ function rows(sequence: ParamSequence, start: number, count: number): ParamSeque
     gaze: view(sequence.gaze, GAZE_DIMS),
     eyelids: view(sequence.eyelids, EYELID_DIMS),
   };
+}
+
+/** Row `index` of `sequence` into `out` (pose, expression, gaze, eyelids; not the lighting). */
+function copyRow(sequence: ParamSequence, index: number, out: FrameParams): void {
+  const { pose, expression, gaze, eyelids } = sequence;
+  out.rotation.set(pose.subarray(index * POSE_DIMS, index * POSE_DIMS + 3));
+  out.translation.set(pose.subarray(index * POSE_DIMS + 3, (index + 1) * POSE_DIMS));
+  out.expression.set(expression.subarray(index * EXPRESSION_DIMS, (index + 1) * EXPRESSION_DIMS));
+  out.gaze.set(gaze.subarray(index * GAZE_DIMS, (index + 1) * GAZE_DIMS));
+  out.eyelids.set(eyelids.subarray(index * EYELID_DIMS, (index + 1) * EYELID_DIMS));
 }

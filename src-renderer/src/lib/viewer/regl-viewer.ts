@@ -68,6 +68,18 @@ const PLACE = `
     return vec4(c.x / canvas.x * 2.0 - 1.0, 1.0 - c.y / canvas.y * 2.0, 0.0, 1.0);
   }`;
 
+/** A textured rectangle `rect` (x, y, w, h in image pixels), placed like everything else. */
+const QUAD_VERT = `
+        precision highp float;
+        attribute vec2 corner;
+        uniform vec4 rect;
+        varying vec2 uv;
+        ${PLACE}
+        void main() {
+          uv = corner;
+          gl_Position = place(rect.xy + corner * rect.zw);
+        }`;
+
 /**
  * The viewport, drawn with regl: the frame at the playhead, the engine's conditioning and
  * synthesized images, the tracking overlays (mesh, eyes and gaze rays, landmarks), and the
@@ -102,16 +114,7 @@ export class ReglViewer {
       canvas: regl.prop<Placement, 'canvas'>('canvas'),
     };
     this.drawImage = regl<{ origin: [number, number]; scale: number; canvas: [number, number]; rect: Vec4; image: createREGL.Texture2D }, { corner: number[][] }, ImageProps>({
-      vert: `
-        precision highp float;
-        attribute vec2 corner;
-        uniform vec4 rect;
-        varying vec2 uv;
-        ${PLACE}
-        void main() {
-          uv = corner;
-          gl_Position = place(rect.xy + corner * rect.zw);
-        }`,
+      vert: QUAD_VERT,
       frag: `
         precision mediump float;
         uniform sampler2D image;
@@ -125,16 +128,7 @@ export class ReglViewer {
       scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
     });
     this.drawTint = regl<{ origin: [number, number]; scale: number; canvas: [number, number]; rect: Vec4; image: createREGL.Texture2D; colour: Vec4 }, { corner: number[][] }, TintProps>({
-      vert: `
-        precision highp float;
-        attribute vec2 corner;
-        uniform vec4 rect;
-        varying vec2 uv;
-        ${PLACE}
-        void main() {
-          uv = corner;
-          gl_Position = place(rect.xy + corner * rect.zw);
-        }`,
+      vert: QUAD_VERT,
       frag: `
         precision mediump float;
         uniform sampler2D image;
