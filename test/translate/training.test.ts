@@ -45,6 +45,23 @@ test('the tensor count does not grow across training steps (with dropout and bat
   model.dispose();
 });
 
+test('the initial weights follow the seed: the same seed gives the same network, another seed another', () => {
+  const config = presetConfig('cpu-tiny');
+  const weights = (seed: number): Float32Array => {
+    const model = new TranslationModel(config, seed);
+    try {
+      return model.snapshot().weights;
+    } finally {
+      model.dispose();
+    }
+  };
+  const first = weights(7);
+  assert.deepEqual(weights(7), first);
+  const other = weights(8);
+  assert.equal(other.length, first.length);
+  assert.ok(other.some((value, i) => value !== first[i]));
+});
+
 test('training on real frames lowers the L1 loss, reports progress, writes previews and checkpoints', async () => {
   const { project, model } = await projectWithModel(path.join(temp.dir));
   try {

@@ -34,9 +34,10 @@ export class TranslationModel {
   readonly optG: Adam;
   readonly optD: Adam;
 
-  constructor(readonly config: ModelConfig) {
-    this.generator = new Generator(config.network);
-    this.discriminator = new Discriminator(config.network);
+  /** initSeed fixes the initial weights; a restored checkpoint replaces them anyway. */
+  constructor(readonly config: ModelConfig, initSeed = 0) {
+    this.generator = new Generator(config.network, initSeed);
+    this.discriminator = new Discriminator(config.network, initSeed);
     const { learningRate, beta1, beta2 } = config.training;
     this.optG = new Adam(this.generator.params.list(), { learningRate, beta1, beta2 });
     this.optD = new Adam(this.discriminator.params.list(), { learningRate, beta1, beta2 });

@@ -27,17 +27,27 @@ export interface ForwardOptions {
 
 const LEAKY_SLOPE = 0.2;
 
-function normal(shape: number[], std: number): tf.Tensor {
-  return tf.randomNormal(shape, 0, std, 'float32');
+/**
+ * Seeded N(0, std) draws, one seed per tensor in creation order: the same seed gives the same
+ * initial weights on every backend (tfjs draws them in JS), so a training run is reproducible.
+ */
+class InitialWeights {
+  private drawn = 0;
+
+  constructor(private readonly seed: number, private readonly std: number) {}
+
+  normal(shape: number[]): tf.Tensor {
+    return tf.randomNormal(shape, 0, this.std, 'float32', this.seed * 1009 + this.drawn++);
+  }
 }
 
-function addConv(params: ParamSet, name: string, shape: number[], std: number, bias: boolean): void {
-  params.add(`${name}/w`, normal(shape, std));
+function addConv(params: ParamSet, name: string, shape: number[], init: InitialWeights, bias: boolean): void {
+  params.add(`${name}/w`, init.normal(shape));
   if (bias) params.add(`${name}/b`, tf.zeros([shape[3]!]));
 }
 
-function addNorm(params: ParamSet, name: string, channels: number, std: number): void {
-  params.add(`${name}/gamma`, tf.tidy(() => tf.add(normal([channels], std), 1)));
+function addNorm(params: ParamSet, name: string, channels: number, init: InitialWeights): void {
+  params.add(`${name}/gamma`, tf.tidy(() => tf.add(init.normal([channels]), 1)));
   params.add(`${name}/beta`, tf.zeros([channels]));
 }
 
@@ -76,16 +86,16 @@ export class Generator {
   private readonly enc: number[];
   private readonly dec: number[];
 
-  constructor(readonly config: NetworkConfig) {
+  constructor(readonly config: NetworkConfig, initSeed = 0) {
     this.enc = encoderChannels(config);
     this.dec = decoderChannels(config);
-    const std = config.initStd;
+    const init = new InitialWeights(initSeed, config.initStd);
     const levels = config.levels;
     let cin = inputChannels(config);
     for (let i = 0; i < levels; i++) {
       const norm = this.encoderNorm(i);
-      addConv(this.params, `enc${i}`, [4, 4, cin, this.enc[i]!], std, !norm);
-      if (norm) addNorm(this.params, `enc${i}/bn`, this.enc[i]!, std);
+      addConv(this.params, `enc${i}`, [4, 4, cin, this.enc[i]!], init, !norm);
+      if (norm) addNorm(this.params, `enc${i}/bn`, this.enc[i]!, init);
       cin = this.enc[i]!;
     }
     for (let j = 0; j < levels; j++) {
@@ -93,12 +103,12 @@ export class Generator {
       const out = this.dec[j]!;
       const last = j === levels - 1;
       // conv2dTranspose filters are [h, w, out, in].
-      addConv(this.params, `dec${j}`, [4, 4, out, inC], std, false);
+      addConv(this.params, `dec${j}`, [4, 4, out, inC], init, false);
       if (last) this.params.add(`dec${j}/b`, tf.zeros([out]));
-      else addNorm(this.params, `dec${j}/bn`, out, std);
+      else addNorm(this.params, `dec${j}/bn`, out, init);
       if (config.refine) {
-        addConv(this.params, `dec${j}/refine1`, [3, 3, out, out], std, true);
-        addConv(this.params, `dec${j}/refine2`, [3, 3, out, out], std, true);
+        addConv(this.params, `dec${j}/refine1`, [3, 3, out, out], init, true);
+        addConv(this.params, `dec${j}/refine2`, [3, 3, out, out], init, true);
       }
       cin = out;
     }
@@ -149,16 +159,16 @@ export class Discriminator {
   readonly params = new ParamSet('discriminator');
   private readonly layers: { stride: number; norm: boolean; out: number }[] = [];
 
-  constructor(readonly config: NetworkConfig) {
-    const std = config.initStd;
+  constructor(readonly config: NetworkConfig, initSeed = 0) {
+    const init = new InitialWeights(initSeed + 0x5eed, config.initStd);
     const width = (c: number): number => Math.max(4, Math.round(c * config.widthMultiplier));
     for (let i = 0; i < config.discriminatorLayers; i++) this.layers.push({ stride: 2, norm: i > 0, out: width(64 * 2 ** Math.min(i, 3)) });
     this.layers.push({ stride: 1, norm: true, out: width(64 * 2 ** Math.min(config.discriminatorLayers, 3)) });
     this.layers.push({ stride: 1, norm: false, out: 1 });
     let cin = inputChannels(config) + 3;
     this.layers.forEach((layer, i) => {
-      addConv(this.params, `d${i}`, [4, 4, cin, layer.out], std, !layer.norm);
-      if (layer.norm) addNorm(this.params, `d${i}/bn`, layer.out, std);
+      addConv(this.params, `d${i}`, [4, 4, cin, layer.out], init, !layer.norm);
+      if (layer.norm) addNorm(this.params, `d${i}/bn`, layer.out, init);
       cin = layer.out;
     });
   }

@@ -46,7 +46,7 @@ export interface TrainOptions {
   backend: string;
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
-  /** Seed of the sample order. */
+  /** Seed of the initial weights and of the sample order (default: the model id). */
   seed?: number;
 }
 
@@ -114,9 +114,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const checkpointEvery = Math.max(1, options.checkpointEvery ?? 100);
   const previewEvery = options.previewEvery ?? 0;
   const batchSize = config.training.batchSize;
-  const order = new SampleOrder(options.trainIndices, options.seed ?? record.id);
+  const seed = options.seed ?? record.id;
+  const order = new SampleOrder(options.trainIndices, seed);
 
-  const model = new TranslationModel(config);
+  const model = new TranslationModel(config, seed);
   const latest = loadLatestCheckpoint(project, record.id);
   if (latest) model.restore(latest);
   const startStep = latest?.step ?? 0;
