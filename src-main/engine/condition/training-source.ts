@@ -32,7 +32,7 @@ export class ConditionedClipSource implements TrainingSource {
   readonly inputChannels: number;
 
   private constructor(
-    private readonly conditioning: ClipConditioning,
+    readonly conditioning: ClipConditioning,
     private readonly examples: readonly number[],
     private readonly targets: ReadonlyMap<number, Uint8Array>,
   ) {
@@ -83,9 +83,12 @@ export class ConditionedClipSource implements TrainingSource {
   }
 
   async sample(index: number): Promise<TrainingExample> {
-    const frame = this.frame(index);
-    const input = this.conditioning.volumeAt(frame).slice();
-    return { input, target: bytesToSigned(this.targets.get(frame)!) };
+    const input = this.conditioning.volumeAt(this.frame(index)).slice();
+    return { input, target: this.target(index) };
+  }
+
+  target(index: number): Float32Array {
+    return bytesToSigned(this.targets.get(this.frame(index))!);
   }
 
   /** Head pose (rotation, translation in dm), expression, gaze and eyelids of the example's frame. */

@@ -62,6 +62,10 @@ export class CachedSource implements TrainingSource {
     return this.source.parameters(index);
   }
 
+  target(index: number): Float32Array {
+    return this.targets[index]!;
+  }
+
   async sample(index: number): Promise<TrainingExample> {
     const frame = this.source.frame(index);
     const slots: Float32Array[] = [];

@@ -27,6 +27,12 @@ export interface NetworkConfig {
   initStd: number;
   /** Strided layers of the PatchGAN discriminator (pix2pix 70×70: 3). */
   discriminatorLayers: number;
+  /**
+   * Beyond the paper: the input also holds a real frame of the shot warped to the wanted face
+   * (`condition/plate-warp.ts`, PLATE_CHANNELS more channels, last), and the generator
+   * corrects that image instead of drawing one.
+   */
+  plate?: boolean;
 }
 
 export interface TrainingConfig {
@@ -95,8 +101,11 @@ export function presetConfig(name: string): ModelConfig {
   return structuredClone(preset);
 }
 
+/** Channels of the warped plate a plate-conditioned network takes after its conditioning volume. */
+export const PLATE_CHANNELS = 3;
+
 export function inputChannels(network: NetworkConfig): number {
-  return CHANNELS_PER_FRAME * network.windowSize;
+  return CHANNELS_PER_FRAME * network.windowSize + (network.plate ? PLATE_CHANNELS : 0);
 }
 
 /** Encoder output channels per module, outermost first. */

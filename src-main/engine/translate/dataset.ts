@@ -18,7 +18,20 @@ export interface TrainingSource {
   readonly inputChannels: number;
   /** Clip frame index of example i (its window ends there). */
   frame(index: number): number;
-  sample(index: number): Promise<TrainingExample>;
+  /**
+   * Example `index`. Without `draw` it is the example's one canonical form (evaluation,
+   * previews); training passes a draw that grows with the step and batch slot, from which a
+   * source that varies its examples (the plate partner of a plate-conditioned model) derives
+   * its choice, so a resumed run sees the same examples as an uninterrupted one.
+   */
+  sample(index: number, draw?: number): Promise<TrainingExample>;
+  /** The real frame of example `index` (its training target), H×W×3 in [−1, 1]. */
+  target(index: number): Float32Array;
+  /**
+   * A plate-conditioned source (`NetworkConfig.plate`): example `index` with the plate of example
+   * `plateIndex` warped to its face — time-shifted self-reenactment when the two differ.
+   */
+  sampleWithPlate?(index: number, plateIndex: number): Promise<TrainingExample>;
   /** The frame's face parameters (pose, expression, gaze…) compared by the nearest-neighbour baseline. */
   parameters(index: number): Float32Array;
   /** Releases caches and child processes. */

@@ -6,6 +6,7 @@
  */
 import { ClipConditioning } from '../condition/clip-conditioning.js';
 import type { ShotCrop } from '../condition/shot-crop.js';
+import { PlateConditionedSource } from '../condition/plate-source.js';
 import { ConditionedClipSource } from '../condition/training-source.js';
 import { DvpError } from '../../shared/errors.js';
 import type { Project } from '../project/project.js';
@@ -101,5 +102,7 @@ export async function openModelSource(project: Project, model: ModelRecord, sign
     ...(signal ? { signal } : {}),
   });
   const cached = cacheBytes(source) <= MAX_CACHE_BYTES ? await CachedSource.build(source, signal) : source;
-  return { source: cached, split: splitAtFrame(cached, data.heldOutFrom), data, parameterGroups: FACE_PARAMETER_GROUPS };
+  const split = splitAtFrame(cached, data.heldOutFrom);
+  const modelSource = model.config.network.plate ? new PlateConditionedSource(cached, source.conditioning, { plateIndices: split.train }) : cached;
+  return { source: modelSource, split, data, parameterGroups: FACE_PARAMETER_GROUPS };
 }

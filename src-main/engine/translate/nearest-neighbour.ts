@@ -86,3 +86,8 @@ export class NearestNeighbour {
     return this.train[best]!;
   }
 }
+
+/** The same groups with only head pose counting: the stronger retrieval on a talking-head shot, where pose moves most pixels. */
+export function poseOnlyGroups(groups: readonly ParameterGroup[]): ParameterGroup[] {
+  return groups.map((g) => ({ ...g, weight: g.name.startsWith('head') ? g.weight : 0 }));
+}

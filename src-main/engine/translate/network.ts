@@ -15,7 +15,7 @@
  *   that does not depend on which frames share a batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { decoderChannels, encoderChannels, inputChannels, type NetworkConfig } from './config.js';
+import { decoderChannels, encoderChannels, inputChannels, PLATE_CHANNELS, type NetworkConfig } from './config.js';
 import { batchNorm as normalise } from './batch-norm.js';
 import { ParamSet } from './params.js';
 
@@ -147,8 +147,19 @@ export class Generator {
         h = convBlock(p, `dec${j}/refine2`, h, 1, 'same', last ? 'linear' : 'relu', options.training);
       }
     }
+    if (this.config.plate) h = tf.add(h, plateLogits(x)) as tf.Tensor4D;
     return tf.tanh(h);
   }
+}
+
+/**
+ * The warped plate (the input's last channels) before the tanh: a plate-conditioned generator
+ * outputs tanh(h + atanh(plate)), so it starts out returning the plate and learns corrections.
+ */
+function plateLogits(x: tf.Tensor4D): tf.Tensor4D {
+  const channels = x.shape[3];
+  const plate = tf.clipByValue(tf.slice(x, [0, 0, 0, channels - PLATE_CHANNELS], [-1, -1, -1, PLATE_CHANNELS]), -0.995, 0.995);
+  return tf.mul(0.5, tf.log(tf.div(tf.add(1, plate), tf.sub(1, plate)))) as tf.Tensor4D;
 }
 
 /**

@@ -1,11 +1,24 @@
 import { writePng, type RgbImage } from '../media/png.js';
-import { CHANNELS_PER_FRAME } from './config.js';
+import { CHANNELS_PER_FRAME, PLATE_CHANNELS } from './config.js';
 import { signedToBytes } from './dataset.js';
 
-/** The current frame's diffuse-colour conditioning image (first three channels of the newest window slot). */
+/**
+ * The current frame's diffuse-colour conditioning image (first three channels of the newest
+ * window slot; a plate-conditioned input has its PLATE_CHANNELS, fewer than a slot, after it).
+ */
 export function conditioningImage(input: Float32Array, resolution: number): Float32Array {
   const channels = input.length / (resolution * resolution);
-  const offset = channels - CHANNELS_PER_FRAME;
+  return threeChannels(input, resolution, CHANNELS_PER_FRAME * (Math.floor(channels / CHANNELS_PER_FRAME) - 1));
+}
+
+/** The warped plate of a plate-conditioned input (its last three channels). */
+export function plateImage(input: Float32Array, resolution: number): Float32Array {
+  const channels = input.length / (resolution * resolution);
+  return threeChannels(input, resolution, channels - PLATE_CHANNELS);
+}
+
+function threeChannels(input: Float32Array, resolution: number, offset: number): Float32Array {
+  const channels = input.length / (resolution * resolution);
   const out = new Float32Array(resolution * resolution * 3);
   for (let p = 0; p < resolution * resolution; p++) {
     for (let c = 0; c < 3; c++) out[p * 3 + c] = input[p * channels + offset + c]!;

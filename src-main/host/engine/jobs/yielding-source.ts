@@ -20,10 +20,12 @@ export function yieldingSource(source: TrainingSource): TrainingSource {
     },
     frame: (index) => source.frame(index),
     parameters: (index) => source.parameters(index),
-    async sample(index) {
+    target: (index) => source.target(index),
+    async sample(index, draw) {
       await nextTurn();
-      return source.sample(index);
+      return source.sample(index, draw);
     },
+    ...(source.sampleWithPlate ? { sampleWithPlate: source.sampleWithPlate.bind(source) } : {}),
     close: () => source.close?.(),
   };
 }
