@@ -37,10 +37,10 @@ import { Project } from '../../src-main/engine/project/project.js';
 import { bindSource } from '../../src-main/engine/render/reenact.js';
 import { renderShotToFile } from '../../src-main/engine/render/render-shot.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
-import { selectBackend } from '../../src-main/engine/translate/backend.js';
+import { selectBackend, type BackendChoice } from '../../src-main/engine/translate/backend.js';
 import { createModel } from '../../src-main/engine/translate/checkpoint-store.js';
 import { presetConfig } from '../../src-main/engine/translate/config.js';
-import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
+import { openModelSource, planFaceData, type FaceData } from '../../src-main/engine/translate/model-source.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { isDvpError } from '../../src-main/shared/errors.js';
 import { MEDIA_DIR } from '../media.js';
@@ -49,12 +49,12 @@ import type { Benchmark, BenchResult, Metric } from '../types.js';
 const DEG = 180 / Math.PI;
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
-function setting(name: string, fallback: number): number {
+export function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isFinite(value) && value > 0 ? Math.round(value) : fallback;
 }
 
-function frameParams(sequence: ParamSequence, row: number): FrameParams {
+export function frameParams(sequence: ParamSequence, row: number): FrameParams {
   const p = emptyParams();
   p.rotation.set(sequence.pose.subarray(row * POSE_DIMS, row * POSE_DIMS + 3));
   p.translation.set(sequence.pose.subarray(row * POSE_DIMS + 3, (row + 1) * POSE_DIMS));
@@ -116,11 +116,35 @@ interface CaseResult {
 }
 
 /** Renders `first..last` of the shot as it is edited now into a ProRes file. */
-async function renderCase(project: Project, dir: string, name: string, targetId: number, first: number, last: number): Promise<{ file: string; fps: number }> {
+export async function renderCase(project: Project, dir: string, name: string, targetId: number, first: number, last: number): Promise<{ file: string; fps: number }> {
   const file = path.join(dir, `${name}.mov`);
   // The whole crop (the paper's composite): the region composite would pass the plate through on the unedited self-reenactment.
   const summary = await renderShotToFile(project, { clipId: targetId, range: { first, last }, format: 'prores-hq', audio: { kind: 'none' }, out: file, composite: 'crop' });
   return { file, fps: summary.framesPerSecond };
+}
+
+/** Imports `file` as a source clip and tracks it whole: the new clip's id, or null when the tracker finds no face in it. */
+export async function retrack(project: Project, file: string): Promise<number | null> {
+  const retracked = (await importClip(project, file, 'source')).clip;
+  try {
+    await trackClip(project, { clipId: retracked.id });
+  } catch (error) {
+    // A network too weakly trained to draw a face: the tracker finds none, which is the result.
+    if (isDvpError(error) && error.code === 'NO_FACE') return null;
+    throw error;
+  }
+  return retracked.id;
+}
+
+/** Trains a small network on the tracked clip `targetId` (`dvp train`'s split: the first two thirds), on the `auto` backend. */
+export async function trainShotModel(project: Project, targetId: number, preset: string, steps: number, name: string): Promise<{ backend: BackendChoice; data: FaceData; trainSeconds: number }> {
+  const backend = await selectBackend('auto');
+  const data = planFaceData(project, targetId);
+  const model = createModel(project, { clipId: targetId, name: `${name} ${preset}`, config: presetConfig(preset), data: { ...data } });
+  const { source: examples, split } = await openModelSource(project, model);
+  const trainStarted = performance.now();
+  await train({ project, model, source: examples, trainIndices: split.train, targetStep: steps, checkpointEvery: steps, backend: backend.name });
+  return { backend, data, trainSeconds: (performance.now() - trainStarted) / 1000 };
 }
 
 /** Tracks `file` (frame i ↔ target frame first + i) as a new clip and compares it with the shot's edited parameters. */
@@ -128,23 +152,17 @@ async function retrackAndCompare(project: Project, file: string, targetId: numbe
   const count = last - first + 1;
   const requested = composeShot(loadShotInputs(project, targetId), first, count);
   const targetModel = loadFaceModel(project, targetId)!;
-  const retracked = (await importClip(project, file, 'source')).clip;
   const result: CaseResult = { frames: count, faceShare: 0, poseDeg: [], axesDeg: [], expressionPct: [], gazeDeg: [] };
-  try {
-    await trackClip(project, { clipId: retracked.id });
-  } catch (error) {
-    // A network too weakly trained to draw a face: the tracker finds none, which is the result.
-    if (isDvpError(error) && error.code === 'NO_FACE') return result;
-    throw error;
-  }
-  const trackedModel = loadFaceModel(project, retracked.id)!;
+  const retrackedId = await retrack(project, file);
+  if (retrackedId === null) return result;
+  const trackedModel = loadFaceModel(project, retrackedId)!;
   // Both clips' coefficients live in the project's shared basis; the newest version holds every component.
   const basis = latestBasis(project)!;
   const asked: FaceModel = { identity: targetModel.identity, basis };
   const found: FaceModel = { identity: trackedModel.identity, basis };
   const iod = interOcularMm(targetModel);
   let withFace = 0;
-  for (const frame of loadTrackedFrames(project, retracked.id, { which: 'raw' })) {
+  for (const frame of loadTrackedFrames(project, retrackedId, { which: 'raw' })) {
     if ((frame.flags & FrameFlag.Tracked) === 0 || (frame.flags & (FrameFlag.NoFace | FrameFlag.Corrupt | FrameFlag.Interpolated)) !== 0) continue;
     withFace++;
     const want = frameParams(requested, frame.frame);
@@ -205,13 +223,7 @@ export const controlAccuracyBenchmark: Benchmark = {
       const source = (await importClip(project, path.join(MEDIA_DIR, 'source-wda-edmarkey-512.mp4'), 'source')).clip;
       await trackClip(project, { clipId: target.id, range: { start: 0, end: trackFrames - 1 } });
       await trackClip(project, { clipId: source.id, range: { start: 0, end: Math.min(source.frameCount, renderFrames) - 1 } });
-      const backend = await selectBackend('auto');
-      const data = planFaceData(project, target.id);
-      const model = createModel(project, { clipId: target.id, name: `control ${preset}`, config: presetConfig(preset), data: { ...data } });
-      const { source: examples, split } = await openModelSource(project, model);
-      const trainStarted = performance.now();
-      await train({ project, model, source: examples, trainIndices: split.train, targetStep: steps, checkpointEvery: steps, backend: backend.name });
-      const trainSeconds = (performance.now() - trainStarted) / 1000;
+      const { backend, data, trainSeconds } = await trainShotModel(project, target.id, preset, steps, 'control');
 
       const first = data.heldOutFrom;
       const last = Math.min(data.last, first + renderFrames - 1);

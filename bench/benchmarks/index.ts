@@ -3,9 +3,10 @@ import { conditionFps } from './condition-fps.js';
 import { controlAccuracyBenchmark } from './control-accuracy.js';
 import { mediaIoBenchmark } from './media-io.js';
 import { precisionQualityBenchmark } from './precision-quality.js';
+import { temporalStabilityBenchmark } from './temporal-stability.js';
 import { trackClipsBenchmark } from './track-clips.js';
 import { translateQualityBenchmark } from './translate-quality.js';
 import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark, precisionQualityBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark, precisionQualityBenchmark, temporalStabilityBenchmark];

@@ -1,0 +1,360 @@
+/**
+ * Temporal stability (issue 12): does the network's output flicker more than the real clip?
+ *
+ * On target-tedlieu-256.mp4, with the machinery of control-accuracy (track frames
+ * 0..3N−1, train a small CPU network on the first two thirds, render the held-out last third —
+ * N consecutive frames — under its own tracked parameters with the whole-crop composite, and
+ * the same real frames transcoded to the same ProRes):
+ * - flicker: the mean |frame_t − frame_{t−1}| (8-bit levels, over channels) inside the face mask
+ *   (the face model's whole-face region, `RegionMasker` with no margin, posed under the frame's
+ *   tracked parameters; a pair of frames is weighted by the union of their two masks), for the
+ *   output and for the real frames, and their ratio (issue 12's bar: ≤ 1.2); also how far the
+ *   output's frame-to-frame change is from the real one's (|Δoutput − Δreal| inside the mask);
+ * - parameter jitter: both files re-tracked as clips of their own (raw, unsmoothed parameters),
+ *   the RMS of the second differences x_{t+1} − 2x_t + x_{t−1} of head rotation (°), translation
+ *   (mm) and expression coefficients, output against real (ratio). Both were tracked the same
+ *   way, so the tracker's own noise is in both; the real clip's motion is in both too.
+ * Settings (env): DVP_TEMPORAL_FRAMES (100 rendered frames), DVP_TEMPORAL_STEPS (600),
+ * DVP_TEMPORAL_PRESET (cpu-tiny). About 2–3 minutes on two cores with the native backend.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ShotCrop } from '../../src-main/engine/condition/shot-crop.js';
+import { composeShot } from '../../src-main/engine/edit/compose.js';
+import { loadShotInputs } from '../../src-main/engine/edit/tracked-inputs.js';
+import type { FrameParams } from '../../src-main/engine/face/model.js';
+import { FrameFlag, loadFaceModel, loadTrackedFrames, type TrackedFrame } from '../../src-main/engine/face/store.js';
+import { readFrames } from '../../src-main/engine/media/frame-reader.js';
+import { writePng } from '../../src-main/engine/media/png.js';
+import { probeVideo } from '../../src-main/engine/media/probe.js';
+import { transcode } from '../../src-main/engine/media/transcode.js';
+import { clipVideoInfo } from '../../src-main/engine/project/clips.js';
+import { importClip } from '../../src-main/engine/project/import-clip.js';
+import { Project } from '../../src-main/engine/project/project.js';
+import { EditRegion } from '../../src-main/engine/render/edit-regions.js';
+import { RegionMasker } from '../../src-main/engine/render/region-mask.js';
+import { trackClip } from '../../src-main/engine/track/track-clip.js';
+import { presetConfig } from '../../src-main/engine/translate/config.js';
+import { MEDIA_DIR } from '../media.js';
+import type { Benchmark, BenchResult, Metric } from '../types.js';
+import { frameParams, renderCase, retrack, setting, trainShotModel } from './control-accuracy.js';
+
+const DEG = 180 / Math.PI;
+const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
+/** Issue 12: output flicker inside the mask at most this many times the real clip's. */
+export const FLICKER_RATIO_BAR = 1.2;
+
+/** A crop-space mask (crop.size², row-major) placed into a width × height plate; 0 outside the crop. */
+export function cropMaskToPlate(weights: Float32Array, crop: ShotCrop, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < crop.size; y++) {
+    const py = crop.y + y;
+    if (py < 0 || py >= height) continue;
+    for (let x = 0; x < crop.size; x++) {
+      const px = crop.x + x;
+      if (px >= 0 && px < width) out[py * width + px] = weights[y * crop.size + x]!;
+    }
+  }
+  return out;
+}
+
+/** The weights of the frame pair (t−1, t): the union (maximum) of the two frames' masks. */
+function pairWeights(masks: readonly Float32Array[], t: number, out: Float32Array): Float32Array {
+  const a = masks[t - 1]!;
+  const b = masks[t]!;
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(a[i]!, b[i]!);
+  return out;
+}
+
+function checkFrames(frames: readonly Uint8Array[], masks: readonly Float32Array[], channels: number): void {
+  if (frames.length !== masks.length) throw new RangeError(`${frames.length} frames but ${masks.length} masks`);
+  for (let t = 0; t < frames.length; t++) {
+    if (frames[t]!.length !== masks[t]!.length * channels) throw new RangeError(`frame ${t}: ${frames[t]!.length} values for a ${masks[t]!.length}-pixel mask × ${channels} channels`);
+  }
+}
+
+/**
+ * Per consecutive pair (t−1, t), t = 1…n−1: the mean |frame_t − frame_{t−1}| over the channels,
+ * weighted by the pair's mask (`pairWeights`); NaN for a pair whose mask is empty.
+ * Frames are interleaved 8-bit pixels (`channels` per pixel), masks one weight per pixel.
+ */
+export function maskedFlicker(frames: readonly Uint8Array[], masks: readonly Float32Array[], channels = 3): number[] {
+  checkFrames(frames, masks, channels);
+  const out: number[] = [];
+  const weights = new Float32Array(masks[0]?.length ?? 0);
+  for (let t = 1; t < frames.length; t++) {
+    pairWeights(masks, t, weights);
+    const a = frames[t - 1]!;
+    const b = frames[t]!;
+    let sum = 0;
+    let total = 0;
+    for (let p = 0; p < weights.length; p++) {
+      const w = weights[p]!;
+      if (w === 0) continue;
+      let d = 0;
+      for (let c = 0; c < channels; c++) d += Math.abs(b[p * channels + c]! - a[p * channels + c]!);
+      sum += w * d;
+      total += w;
+    }
+    out.push(total > 0 ? sum / (total * channels) : Number.NaN);
+  }
+  return out;
+}
+
+/**
+ * Per consecutive pair: the weighted mean |(output_t − output_{t−1}) − (real_t − real_{t−1})|
+ * inside the pair's mask — 0 when the output changes from frame to frame exactly as the real
+ * clip does; a frozen output scores the real clip's own flicker, a flickering one more.
+ */
+export function temporalDifferenceError(output: readonly Uint8Array[], real: readonly Uint8Array[], masks: readonly Float32Array[], channels = 3): number[] {
+  checkFrames(output, masks, channels);
+  checkFrames(real, masks, channels);
+  const out: number[] = [];
+  const weights = new Float32Array(masks[0]?.length ?? 0);
+  for (let t = 1; t < output.length; t++) {
+    pairWeights(masks, t, weights);
+    const o0 = output[t - 1]!;
+    const o1 = output[t]!;
+    const r0 = real[t - 1]!;
+    const r1 = real[t]!;
+    let sum = 0;
+    let total = 0;
+    for (let p = 0; p < weights.length; p++) {
+      const w = weights[p]!;
+      if (w === 0) continue;
+      let d = 0;
+      for (let c = 0; c < channels; c++) {
+        const i = p * channels + c;
+        d += Math.abs(o1[i]! - o0[i]! - (r1[i]! - r0[i]!));
+      }
+      sum += w * d;
+      total += w;
+    }
+    out.push(total > 0 ? sum / (total * channels) : Number.NaN);
+  }
+  return out;
+}
+
+/**
+ * RMS of the second differences x_{t+1} − 2·x_t + x_{t−1}, pooled over every component and
+ * every run of three consecutive present frames (null: no value at that frame; a triple that
+ * touches one is skipped). NaN with no complete triple.
+ */
+export function secondDifferenceRms(series: readonly (ArrayLike<number> | null)[]): { rms: number; samples: number } {
+  let sum = 0;
+  let samples = 0;
+  for (let t = 1; t + 1 < series.length; t++) {
+    const a = series[t - 1];
+    const b = series[t];
+    const c = series[t + 1];
+    if (!a || !b || !c) continue;
+    for (let k = 0; k < b.length; k++) {
+      const d = c[k]! - 2 * b[k]! + a[k]!;
+      sum += d * d;
+      samples++;
+    }
+  }
+  return { rms: samples > 0 ? Math.sqrt(sum / samples) : Number.NaN, samples };
+}
+
+export interface ParameterJitter {
+  /** RMS second difference of yaw, pitch, roll (degrees). */
+  rotationDeg: number;
+  /** RMS second difference of the camera-space translation (mm). */
+  translationMm: number;
+  /** RMS second difference of the expression coefficients. */
+  expression: number;
+  /** Frame triples that counted. */
+  triples: number;
+}
+
+/** Second-difference jitter of a frame sequence's parameters (null where a frame has none). */
+export function parameterJitter(frames: readonly (FrameParams | null)[]): ParameterJitter {
+  const rotation = secondDifferenceRms(frames.map((p) => (p ? Array.from(p.rotation, (r) => r * DEG) : null)));
+  return {
+    rotationDeg: rotation.rms,
+    translationMm: secondDifferenceRms(frames.map((p) => p?.translation ?? null)).rms,
+    expression: secondDifferenceRms(frames.map((p) => p?.expression ?? null)).rms,
+    triples: rotation.samples / 3,
+  };
+}
+
+function mean(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? Number.NaN : finite.reduce((s, v) => s + v, 0) / finite.length;
+}
+
+function percentile95(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((x, y) => x - y);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.round(0.95 * (sorted.length - 1)))]!;
+}
+
+async function readAll(file: string): Promise<{ frames: Uint8Array[]; width: number; height: number }> {
+  const frames: Uint8Array[] = [];
+  let width = 0;
+  let height = 0;
+  for await (const frame of readFrames(file, await probeVideo(file))) {
+    frames.push(frame.data.slice());
+    width = frame.width;
+    height = frame.height;
+  }
+  return { frames, width, height };
+}
+
+/** A clip's raw tracked parameters per frame 0…count−1; null where the tracker fitted no face of its own. */
+function fittedParams(frames: readonly TrackedFrame[], count: number, offset = 0): (FrameParams | null)[] {
+  const out: (FrameParams | null)[] = new Array<FrameParams | null>(count).fill(null);
+  for (const frame of frames) {
+    const i = frame.frame - offset;
+    if (i < 0 || i >= count) continue;
+    if ((frame.flags & FrameFlag.Tracked) === 0 || (frame.flags & (FrameFlag.NoFace | FrameFlag.Corrupt | FrameFlag.Interpolated)) !== 0) continue;
+    out[i] = frame.params;
+  }
+  return out;
+}
+
+/** Per-pixel mean |Δ| over the pairs (× gain, grey), real | output side by side, the mask's edge marked red. */
+function writeFlickerSheet(out: string, real: readonly Uint8Array[], output: readonly Uint8Array[], masks: readonly Float32Array[], width: number, height: number, gain: number): void {
+  const pixels = width * height;
+  const data = new Uint8Array(2 * pixels * 3);
+  const mid = masks[Math.floor(masks.length / 2)]!;
+  [real, output].forEach((frames, k) => {
+    for (let p = 0; p < pixels; p++) {
+      let sum = 0;
+      for (let t = 1; t < frames.length; t++) for (let c = 0; c < 3; c++) sum += Math.abs(frames[t]![3 * p + c]! - frames[t - 1]![3 * p + c]!);
+      const v = Math.min(255, Math.round((gain * sum) / (3 * Math.max(1, frames.length - 1))));
+      const y = Math.floor(p / width);
+      const o = (y * 2 * width + k * width + (p % width)) * 3;
+      const w = mid[p]!;
+      const edge = w > 0 && w < 1;
+      data[o] = edge ? 255 : v;
+      data[o + 1] = edge ? 0 : v;
+      data[o + 2] = edge ? 0 : v;
+    }
+  });
+  writePng(out, { width: 2 * width, height, channels: 3, data });
+}
+
+function round(value: number, digits = 3): number {
+  return Number(value.toFixed(digits));
+}
+
+export const temporalStabilityBenchmark: Benchmark = {
+  name: 'temporal-stability',
+  description: `Self-reenactment on target-tedlieu-256.mp4: frame-to-frame change inside the face mask of the network's output against the real frames (flicker ratio, issue 12: ≤ ${FLICKER_RATIO_BAR}), and the second-difference jitter of the re-tracked output's head rotation, translation and expression against the re-tracked real frames.`,
+  async run(): Promise<BenchResult> {
+    const renderFrames = setting('DVP_TEMPORAL_FRAMES', 100);
+    const steps = setting('DVP_TEMPORAL_STEPS', 600);
+    const preset = process.env.DVP_TEMPORAL_PRESET ?? 'cpu-tiny';
+    // dvp train's split holds out the last third: 3N tracked frames hold out N.
+    const trackFrames = 3 * renderFrames;
+    const loadAtStart = os.loadavg();
+    const cpuAtStart = process.cpuUsage();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dvp-temporal-'));
+    const project = Project.create(path.join(dir, 'temporal.dvp'));
+    try {
+      const started = performance.now();
+      const target = (await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target')).clip;
+      await trackClip(project, { clipId: target.id, range: { start: 0, end: trackFrames - 1 } });
+      const { backend, data, trainSeconds } = await trainShotModel(project, target.id, preset, steps, 'temporal');
+      const first = data.heldOutFrom;
+      const last = Math.min(data.last, first + renderFrames - 1);
+      const count = last - first + 1;
+
+      // The face mask of each frame: the whole face mesh under the parameters the render is driven by, no margin.
+      const requested = composeShot(loadShotInputs(project, target.id), first, count);
+      const masker = new RegionMasker(loadFaceModel(project, target.id)!, data.crop, { margin: 0, feather: 0 });
+      const cropMasks = Array.from({ length: count }, (_, i) => {
+        const params = frameParams(requested, i);
+        return masker.mask(EditRegion.Face, params, params).weights;
+      });
+
+      const plateFile = path.join(dir, 'plate.mov');
+      await transcode(clipVideoInfo(target), plateFile, { format: 'prores-hq', range: { first, last }, audio: 'none' });
+      const rendered = await renderCase(project, dir, 'self', target.id, first, last);
+      const real = await readAll(plateFile);
+      const output = await readAll(rendered.file);
+      const { width, height } = real;
+      if (real.frames.length !== count || output.frames.length !== count) throw new Error(`expected ${count} frames, read ${real.frames.length} real and ${output.frames.length} rendered`);
+      const masks = cropMasks.map((w) => cropMaskToPlate(w, data.crop, width, height));
+      const maskShare = mean(masks.map((m) => m.reduce((s, w) => s + w, 0) / m.length));
+
+      const realFlicker = maskedFlicker(real.frames, masks);
+      const outputFlicker = maskedFlicker(output.frames, masks);
+      const differenceError = temporalDifferenceError(output.frames, real.frames, masks);
+      // For scale, per frame |output_t − real_t| inside frame t's mask (measured as the change across the two-frame sequence real_t, output_t).
+      const frameError = mean(real.frames.map((r, t) => maskedFlicker([r, output.frames[t]!], [masks[t]!, masks[t]!])[0]!));
+      const sample = path.join(RESULTS_DIR, 'temporal-stability-sample.png');
+      writeFlickerSheet(sample, real.frames, output.frames, masks, width, height, 8);
+
+      // Both files re-tracked as clips of their own, raw parameters.
+      const realId = await retrack(project, plateFile);
+      const outputId = await retrack(project, rendered.file);
+      const realParams = realId === null ? [] : fittedParams(loadTrackedFrames(project, realId, { which: 'raw' }), count);
+      const outputParams = outputId === null ? [] : fittedParams(loadTrackedFrames(project, outputId, { which: 'raw' }), count);
+      const realJitter = parameterJitter(realParams);
+      const outputJitter = parameterJitter(outputParams);
+      // For reference: the target's own tracking of the same frames (inside the long clip), raw and as smoothed (what drove the render).
+      const targetRaw = parameterJitter(fittedParams(loadTrackedFrames(project, target.id, { which: 'raw', start: first, end: last }), count, first));
+      const driving = parameterJitter(Array.from({ length: count }, (_, i) => frameParams(requested, i)));
+
+      const realMean = mean(realFlicker);
+      const outputMean = mean(outputFlicker);
+      const cpu = process.cpuUsage(cpuAtStart);
+      const metrics: Record<string, Metric> = {
+        flickerRatio: { value: outputMean / realMean, unit: '× real', better: 'lower', target: FLICKER_RATIO_BAR },
+        outputFlickerLevels: { value: outputMean, unit: 'levels (mean abs Δ, 0–255)', better: 'lower' },
+        realFlickerLevels: { value: realMean, unit: 'levels (mean abs Δ, 0–255)', better: 'lower' },
+        outputFlickerP95Levels: { value: percentile95(outputFlicker), unit: 'levels (mean abs Δ, 0–255)', better: 'lower' },
+        realFlickerP95Levels: { value: percentile95(realFlicker), unit: 'levels (mean abs Δ, 0–255)', better: 'lower' },
+        temporalDifferenceErrorLevels: { value: mean(differenceError), unit: 'levels (mean abs Δout − Δreal)', better: 'lower' },
+        jitterRotationRatio: { value: outputJitter.rotationDeg / realJitter.rotationDeg, unit: '× real', better: 'lower' },
+        jitterTranslationRatio: { value: outputJitter.translationMm / realJitter.translationMm, unit: '× real', better: 'lower' },
+        jitterExpressionRatio: { value: outputJitter.expression / realJitter.expression, unit: '× real', better: 'lower' },
+        outputJitterRotationDeg: { value: outputJitter.rotationDeg, unit: '° (RMS 2nd diff)', better: 'lower' },
+        realJitterRotationDeg: { value: realJitter.rotationDeg, unit: '° (RMS 2nd diff)', better: 'lower' },
+        outputJitterTranslationMm: { value: outputJitter.translationMm, unit: 'mm (RMS 2nd diff)', better: 'lower' },
+        realJitterTranslationMm: { value: realJitter.translationMm, unit: 'mm (RMS 2nd diff)', better: 'lower' },
+        outputJitterExpression: { value: outputJitter.expression, unit: 'coef (RMS 2nd diff)', better: 'lower' },
+        realJitterExpression: { value: realJitter.expression, unit: 'coef (RMS 2nd diff)', better: 'lower' },
+        outputFramesWithFace: { value: (100 * outputParams.filter((p) => p !== null).length) / count, unit: '%', better: 'higher' },
+      };
+      const jitterDetail = (j: ParameterJitter): Record<string, number> => ({ rotationDeg: round(j.rotationDeg, 4), translationMm: round(j.translationMm, 4), expression: round(j.expression, 5), triples: j.triples });
+      return {
+        metrics,
+        details: {
+          target: 'target-tedlieu-256.mp4',
+          resolution: { plate: `${width}×${height}`, crop: data.crop, network: `${presetConfig(preset).network.resolution}²` },
+          trackedFrames: `0-${trackFrames - 1}`,
+          trainFrames: `${data.first}-${data.heldOutFrom - 1}`,
+          measuredFrames: `${first}-${last} (${count} frames, ${count - 1} pairs; held out)`,
+          preset,
+          steps,
+          backend: backend.reason,
+          trainSeconds: Math.round(trainSeconds),
+          renderFps: round(rendered.fps, 2),
+          composite: 'crop (the whole network square feathered into the plate; ProRes 422 HQ), real frames transcoded to the same ProRes',
+          faceMask: `whole face mesh (EditRegion.Face) under the render's parameters, margin 0, 2 px feather; union of the pair's two masks; mean ${round(100 * maskShare, 1)} % of the frame`,
+          meanAbsErrorInsideMaskLevels: round(frameError, 2),
+          jitter: {
+            output: jitterDetail(outputJitter),
+            real: jitterDetail(realJitter),
+            targetTrackingRaw: jitterDetail(targetRaw),
+            drivingParameters: jitterDetail(driving),
+            note: 'output and real: each file re-tracked as a clip of its own (raw); targetTrackingRaw: the same frames inside the long tracked clip; drivingParameters: the smoothed tracking the render was driven by.',
+          },
+          sample: 'bench/results/temporal-stability-sample.png: per-pixel mean |frame_t − frame_{t−1}| × 8, real | output; red: the middle frame\'s mask edge',
+          loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
+          cpuSeconds: Math.round((cpu.user + cpu.system) / 1e6),
+          totalSeconds: Math.round((performance.now() - started) / 1000),
+          note: `Flicker ratio below 1 is not by itself good: a blurry or frozen face changes less than the real one; temporalDifferenceErrorLevels tells the two apart (a frozen output scores the real flicker). The ${presetConfig(preset).network.resolution}² network is upscaled into the crop, which smooths fine texture.`,
+        },
+      };
+    } finally {
+      project.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
