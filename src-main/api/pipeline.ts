@@ -157,6 +157,18 @@ export const TrainingRunSchema = z.object({
   targetStep: z.number().int().nonnegative(),
 });
 
+/** PSNR (dB), SSIM and L1 on the held-out frames; null where the value is not finite (PSNR of identical images, a diverged model). */
+export const ImageScoresSchema = z.object({ psnr: z.number().nullable(), ssim: z.number().nullable(), l1: z.number().nullable() });
+
+/** One evaluation while training: the model and the nearest-neighbour baseline on the same held-out frames. */
+export const HeldOutPointSchema = z.object({
+  step: z.number().int().nonnegative(),
+  frames: z.number().int().positive(),
+  model: ImageScoresSchema,
+  nearestNeighbour: ImageScoresSchema,
+});
+export type HeldOutPoint = z.infer<typeof HeldOutPointSchema>;
+
 export const TrainingModelSchema = z.object({
   id: id,
   clipId: id,
@@ -172,6 +184,8 @@ export const TrainingModelSchema = z.object({
   runs: z.array(TrainingRunSchema),
   /** Steps with a preview image (the held-out frame: input | output | truth). */
   previews: z.array(z.number().int().nonnegative()),
+  /** The held-out scores recorded while training (`evaluateEvery`), by step. */
+  heldOut: z.array(HeldOutPointSchema),
 });
 export type TrainingModel = z.infer<typeof TrainingModelSchema>;
 

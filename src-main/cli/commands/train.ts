@@ -5,6 +5,7 @@ import { selectBackend } from '../../engine/translate/backend.js';
 import { createModel, getModel, listModels, loadLatestCheckpoint, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
 import { presetConfig, presetNames } from '../../engine/translate/config.js';
 import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
+import type { HeldOutScores } from '../../engine/translate/score-store.js';
 import { train } from '../../engine/translate/trainer.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
@@ -23,6 +24,13 @@ function frameRange(value: string | undefined): { first: number; last: number } 
   return parseFrameRange(value, '--frames');
 }
 
+/** One evaluation while training, as one line. */
+function heldOutLine(scores: HeldOutScores): string {
+  const { model: m, nearestNeighbour: nn } = scores;
+  return `held-out step ${scores.step} (${scores.frames} frames): PSNR ${m.psnr.toFixed(2)} dB  SSIM ${m.ssim.toFixed(4)}  L1 ${m.l1.toFixed(4)}` +
+    `  |  nearest neighbour ${nn.psnr.toFixed(2)} dB  ${nn.ssim.toFixed(4)}  ${nn.l1.toFixed(4)}`;
+}
+
 function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
   const d = data as Partial<FaceData>;
   return d.conditioning === 'face' && d.first === wanted.first && d.last === wanted.last && d.heldOutFrom === wanted.heldOutFrom;
@@ -31,14 +39,18 @@ function sameFrames(data: Record<string, unknown>, wanted: FaceData): boolean {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train (or resume) the person-specific translation network on the target clip.',
-  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] ${BACKEND_USAGE} [--model ID] [--new] [--frames A-B] [--checkpoint-every N] [--preview-every N]`,
+  usage: `train FILE.dvp --preset ${presetNames().join('|')} [--steps N] ${BACKEND_USAGE} [--model ID] [--new] [--frames A-B] [--checkpoint-every N] [--preview-every N] [--eval-every N] [--early-stop PATIENCE]`,
   options: {
     preset: { type: 'string' }, steps: { type: 'string' }, ...BACKEND_OPTIONS, model: { type: 'string' }, new: { type: 'boolean' },
     frames: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'preview-every': { type: 'string' },
+    'eval-every': { type: 'string' }, 'early-stop': { type: 'string' },
   },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const { backend: backendRequest, precision } = parseBackendOptions(context);
+    const evaluateEvery = intOption(stringOption(context, 'eval-every'), 'eval-every') ?? 0;
+    const patience = intOption(stringOption(context, 'early-stop'), 'early-stop') ?? 0;
+    if (patience > 0 && evaluateEvery === 0) throw new DvpError('INVALID_ARGUMENT', '--early-stop PATIENCE counts held-out evaluations: give --eval-every N too.');
     const project = Project.open(file);
     try {
       let model: ModelRecord;
@@ -60,7 +72,7 @@ export const trainCommand: CliCommand = {
         }
       }
       const backend = await selectBackend(backendRequest, context.stdout, precision);
-      const { source, split, data } = await openModelSource(project, model, context.signal);
+      const { source, split, data, parameterGroups } = await openModelSource(project, model, context.signal);
       const steps = intOption(stringOption(context, 'steps'), 'steps') ?? model.config.training.steps;
       const startStep = loadLatestCheckpoint(project, model.id)?.step ?? 0;
       context.stdout(`model ${model.id} (${model.config.preset}): frames ${data.first}-${data.heldOutFrom - 1} train (${split.train.length} tracked), ${data.heldOutFrom}-${data.last} held out (${split.heldOut.length}); ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, target ${steps} steps`);
@@ -70,12 +82,16 @@ export const trainCommand: CliCommand = {
         checkpointEvery: intOption(stringOption(context, 'checkpoint-every'), 'checkpoint-every') ?? 100,
         previewEvery: intOption(stringOption(context, 'preview-every'), 'preview-every') ?? 500,
         previewDir,
+        evaluateEvery, evaluation: { heldOut: split.heldOut, parameterGroups },
+        ...(patience > 0 ? { earlyStop: { patience } } : {}),
         onProgress: (p) => {
           context.progress('train', { done: p.step, total: p.targetStep, rate: p.stepsPerSecond, etaSeconds: p.etaSeconds, message: `G ${p.losses.generator.toFixed(2)} D ${p.losses.discriminator.toFixed(3)} L1 ${p.losses.l1.toFixed(4)}` });
           if (p.preview) context.stdout(`preview ${p.preview}`);
+          if (p.heldOut) context.stdout(heldOutLine(p.heldOut));
         },
       });
       context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name}${backend.precision === 'f32' ? '' : ` ${backend.precision}`})`);
+      if (result.message) context.stdout(result.message);
       if (result.status === 'cancelled') throw new DvpError('CANCELLED', `Training was cancelled at step ${result.step}; the checkpoint is saved, run the same command to resume.`);
     } finally {
       project.close();

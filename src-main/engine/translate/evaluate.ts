@@ -18,14 +18,17 @@ export interface Evaluation {
   secondsPerFrame: number;
 }
 
-/** Scores the model and the nearest-neighbour baseline (distance over `groups` of the source's parameters) on the held-out frames. */
-export async function evaluate(generator: Generator, source: TrainingSource, split: DataSplit, groups: readonly ParameterGroup[], options: { maxFrames?: number; batchSize?: number; signal?: AbortSignal; onFrame?: (done: number, total: number) => void } = {}): Promise<Evaluation> {
+/**
+ * Scores the model and the nearest-neighbour baseline (distance over `groups` of the source's parameters) on the held-out frames.
+ * `nearestNeighbour`: the baseline's scores from an earlier call on the same frames (they do not depend on the model), returned as they are instead of being computed again.
+ */
+export async function evaluate(generator: Generator, source: TrainingSource, split: DataSplit, groups: readonly ParameterGroup[], options: { maxFrames?: number; batchSize?: number; signal?: AbortSignal; onFrame?: (done: number, total: number) => void; nearestNeighbour?: ImageScores } = {}): Promise<Evaluation> {
   const stride = Math.max(1, Math.ceil(split.heldOut.length / (options.maxFrames ?? split.heldOut.length)));
   const indices = split.heldOut.filter((_, i) => i % stride === 0);
   const batch = Math.max(1, options.batchSize ?? 4);
   const modelScores: ImageScores[] = [];
   const baselineScores: ImageScores[] = [];
-  const neighbours = new NearestNeighbour(source, split.train, groups);
+  const neighbours = options.nearestNeighbour ? undefined : new NearestNeighbour(source, split.train, groups);
   let generatorSeconds = 0;
   for (let start = 0; start < indices.length; start += batch) {
     throwIfCancelled(options.signal, 'Evaluation');
@@ -37,6 +40,7 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
     for (let k = 0; k < chunk.length; k++) {
       const truth = examples[k]!.target;
       modelScores.push(scoreImage(outputs[k]!, truth, source.resolution, source.resolution));
+      if (!neighbours) continue;
       const neighbour = await source.sample(neighbours.nearest(source.parameters(chunk[k]!)));
       baselineScores.push(scoreImage(neighbour.target, truth, source.resolution, source.resolution));
     }
@@ -45,7 +49,7 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
   return {
     frames: indices.map((i) => source.frame(i)),
     model: meanScores(modelScores),
-    nearestNeighbour: meanScores(baselineScores),
+    nearestNeighbour: options.nearestNeighbour ?? meanScores(baselineScores),
     secondsPerFrame: generatorSeconds / Math.max(1, indices.length),
   };
 }

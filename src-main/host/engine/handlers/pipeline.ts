@@ -19,7 +19,9 @@ import { detectedFrames } from '../../../engine/track/detections-store.js';
 import { backendStatuses, currentBackend, type BackendStatus } from '../../../engine/translate/backend.js';
 import { getModel, listCheckpoints, listModels, listRuns, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
 import { PRESETS } from '../../../engine/translate/config.js';
+import type { ImageScores } from '../../../engine/translate/metrics.js';
 import type { FaceData } from '../../../engine/translate/model-source.js';
+import { listHeldOutScores } from '../../../engine/translate/score-store.js';
 import { DvpError } from '../../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
 import { previewFile, previewSteps, readLossHistory } from '../jobs/training-files.js';
@@ -260,6 +262,12 @@ function faceFrames(model: ModelRecord): TrainingModel['frames'] {
     : null;
 }
 
+/** JSON has no NaN or Infinity: such a score travels as null. */
+function finiteScores(scores: ImageScores): TrainingModel['heldOut'][number]['model'] {
+  const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+  return { psnr: finite(scores.psnr), ssim: finite(scores.ssim), l1: finite(scores.l1) };
+}
+
 function trainingModel(project: Project, model: ModelRecord): TrainingModel {
   return {
     id: model.id,
@@ -273,6 +281,7 @@ function trainingModel(project: Project, model: ModelRecord): TrainingModel {
     checkpoints: listCheckpoints(project, model.id).map((c) => ({ id: c.id, step: c.step, createdAt: c.createdAt, metrics: c.metrics })),
     runs: listRuns(project, model.id).map((r) => ({ ...r, endStep: r.endStep ?? null })),
     previews: previewSteps(project, model.id),
+    heldOut: listHeldOutScores(project, model.id).map((s) => ({ step: s.step, frames: s.frames, model: finiteScores(s.model), nearestNeighbour: finiteScores(s.nearestNeighbour) })),
   };
 }
 

@@ -42,7 +42,8 @@ function chooseModel(project: Project, params: JobParams<'train'>): ModelRecord 
 /**
  * Trains (or resumes) a model with the engine's trainer, as `dvp train` does. Cancelling
  * is "pause": the trainer saves a checkpoint at the step it reached, and the next job on
- * the same model resumes from it. Loss values are recorded for the training panel's plot.
+ * the same model resumes from it. Loss values are recorded for the training panel's plot;
+ * held-out scores (`evaluateEvery`) go into the project and the progress message.
  */
 export async function runTrain(params: JobParams<'train'>, context: JobContext): Promise<JobResult<'train'>> {
   const project = context.engine.requireWritableProject();
@@ -51,8 +52,10 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
   const backend = await selectBackend(params.backend ?? 'auto', undefined, params.precision ?? 'f32');
   const targetStep = params.steps ?? model.config.training.steps;
   context.progress({ done: 0, total: targetStep, message: `${backendLabel(backend)}: preparing the training frames` });
-  const { source, split } = await openModelSource(project, model, context.signal);
+  const { source, split, parameterGroups } = await openModelSource(project, model, context.signal);
   const losses = new LossRecorder(project, model.id);
+  /** The latest held-out score, kept in the progress message until the next evaluation. */
+  let heldOut = '';
   try {
     const result = await train({
       project,
@@ -66,21 +69,25 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
       checkpointEvery: params.checkpointEvery ?? 100,
       previewEvery: params.previewEvery ?? 100,
       previewDir: modelArtefactDir(project, model.id),
+      evaluateEvery: params.evaluateEvery ?? 0,
+      evaluation: { heldOut: split.heldOut, parameterGroups },
+      ...(params.earlyStop ? { earlyStop: params.earlyStop } : {}),
       onProgress: (p) => {
         losses.add({ step: p.step, ...p.losses });
+        if (p.heldOut) heldOut = ` · held-out ${p.heldOut.model.psnr.toFixed(2)} dB (nearest neighbour ${p.heldOut.nearestNeighbour.psnr.toFixed(2)})`;
         context.progress({
           done: p.step,
           total: p.targetStep,
           rate: p.stepsPerSecond,
           etaSeconds: p.etaSeconds,
-          message: `${backendLabel(backend)} · model ${model.id} · L1 ${p.losses.l1.toFixed(4)}`,
+          message: `${backendLabel(backend)} · model ${model.id} · L1 ${p.losses.l1.toFixed(4)}${heldOut}`,
         });
       },
     });
     if (result.status === 'cancelled') {
       throw new DvpError('CANCELLED', `Training of model ${model.id} paused at step ${result.step}; its checkpoint is saved and Resume continues from there.`);
     }
-    return { modelId: model.id, step: result.step, backend: backend.name, precision: backend.precision, secondsPerStep: result.secondsPerStep, losses: result.losses ? { ...result.losses } : null };
+    return { modelId: model.id, step: result.step, backend: backend.name, precision: backend.precision, secondsPerStep: result.secondsPerStep, losses: result.losses ? { ...result.losses } : null, ...(result.message ? { stoppedEarly: result.message } : {}) };
   } finally {
     losses.flush();
     source.close?.();

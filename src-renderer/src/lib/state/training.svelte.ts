@@ -23,11 +23,19 @@ export class TrainingState {
   steps = $state(1500);
   checkpointEvery = $state(50);
   previewEvery = $state(25);
+  /** Score the held-out frames every this many steps (0: never); early stop after this many evaluations without a gain (0: never). */
+  evaluateEvery = $state(100);
+  earlyStopPatience = $state(0);
   /** The backend and convolution precision of the next run (`auto`: the first that runs here). */
   backend = $state<BackendRequestName>('auto');
   precision = $state<PrecisionName>('f32');
 
   readonly model: TrainingModel | null = $derived(this.overview?.models.find((m) => m.id === this.selectedModelId) ?? null);
+
+  /** The selected model's held-out PSNR by step, the model's and the nearest-neighbour baseline's (NaN where not finite). */
+  readonly heldOutPsnr: { step: number; model: number; nearestNeighbour: number }[] = $derived(
+    (this.model?.heldOut ?? []).map((p) => ({ step: p.step, model: p.model.psnr ?? NaN, nearestNeighbour: p.nearestNeighbour.psnr ?? NaN })),
+  );
 
   /** Each backend choice with whether it can run here and why not (from the engine's `auto` candidates). */
   readonly backendChoices: { name: BackendRequestName; available: boolean; reason: string }[] = $derived(
@@ -122,6 +130,7 @@ export class TrainingState {
       fresh,
       checkpointEvery: this.checkpointEvery,
       previewEvery: this.previewEvery,
+      ...this.evaluationParams(),
       backend: this.backend,
       precision: this.precision,
     });
@@ -134,9 +143,17 @@ export class TrainingState {
       steps: Math.max(this.steps, (model.checkpoints.at(-1)?.step ?? 0) + 1),
       checkpointEvery: this.checkpointEvery,
       previewEvery: this.previewEvery,
+      ...this.evaluationParams(),
       backend: this.backend,
       precision: this.precision,
     });
+  }
+
+  /** Held-out scoring and early stop of the next run. */
+  private evaluationParams(): { evaluateEvery: number; earlyStop?: { patience: number } } {
+    const evaluateEvery = Math.max(0, Math.floor(this.evaluateEvery || 0));
+    const patience = Math.max(0, Math.floor(this.earlyStopPatience || 0));
+    return evaluateEvery > 0 && patience > 0 ? { evaluateEvery, earlyStop: { patience } } : { evaluateEvery };
   }
 
   private async loadModelDetails(): Promise<void> {
