@@ -4,6 +4,7 @@ import { readFrames } from '../../engine/media/frame-reader.js';
 import { FrameWriter } from '../../engine/media/frame-writer.js';
 import { probeVideo } from '../../engine/media/probe.js';
 import { featherMask } from '../../engine/render/composite.js';
+import { PlateInput } from '../../engine/render/plate-input.js';
 import { synthesizeIntoPlates } from '../../engine/render/plate-synthesis.js';
 import { getClip } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
@@ -57,8 +58,13 @@ export const synthCommand: CliCommand = {
       try {
         model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });
         let done = 0;
-        const plates = readFrames(clip.path, info, { start: first, count: last - first + 1, signal: context.signal });
-        const frames = synthesizeIntoPlates(plates, { generator: model.generator, crop, mask: featherMask(crop.size), volumeFor: (f) => conditioning.volumeAt(f), signal: context.signal });
+        const count = last - first + 1;
+        const fullPlates = readFrames(clip.path, info, { start: first, count, signal: context.signal });
+        // A plate-conditioned model gets each frame's own plate, unwarped: the tracked performance is the plate's.
+        const plateInput = record.config.network.plate ? new PlateInput(conditioning) : undefined;
+        const plates = plateInput ? plateInput.follow(fullPlates, { first, count }, context.signal) : fullPlates;
+        const inputFor = (f: number): Float32Array => (plateInput ? plateInput.input(f, conditioning.volumeAt(f), conditioning.params(f)) : conditioning.volumeAt(f));
+        const frames = synthesizeIntoPlates(plates, { generator: model.generator, crop, mask: featherMask(crop.size), inputFor: inputFor, signal: context.signal });
         for await (const frame of frames) {
           await writer.write(frame.data);
           done += 1;

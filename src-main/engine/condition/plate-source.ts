@@ -10,7 +10,7 @@ import { DvpError } from '../../shared/errors.js';
 import { PLATE_CHANNELS } from '../translate/config.js';
 import type { TrainingExample, TrainingSource } from '../translate/dataset.js';
 import type { ClipConditioning } from './clip-conditioning.js';
-import { PlateWarp } from './plate-warp.js';
+import { plateConditionedInput, PlateWarp } from './plate-warp.js';
 
 export interface PlatePairing {
   /** Example indices whose frames may lend their plate in training. */
@@ -30,6 +30,7 @@ export class PlateConditionedSource implements TrainingSource {
   private readonly plateFrames: { index: number; frame: number }[];
   private readonly maxShift: number;
   private readonly ownPlateShare: number;
+  private readonly faces = new Map<number, Float32Array>();
 
   constructor(private readonly base: TrainingSource, private readonly conditioning: ClipConditioning, pairing: PlatePairing) {
     if (conditioning.size !== base.resolution) throw new DvpError('INTERNAL', `The plate warp (${conditioning.size}²) does not match the training source (${base.resolution}²).`);
@@ -68,14 +69,19 @@ export class PlateConditionedSource implements TrainingSource {
 
   async sampleWithPlate(index: number, plateIndex: number): Promise<TrainingExample> {
     const example = await this.base.sample(index);
-    const pixels = this.resolution ** 2;
-    const channels = this.inputChannels;
-    const baseChannels = this.base.inputChannels;
-    const input = new Float32Array(pixels * channels);
-    for (let p = 0; p < pixels; p++) input.set(example.input.subarray(p * baseChannels, (p + 1) * baseChannels), p * channels);
-    const { conditioning } = this;
-    this.warp.warp(this.base.target(plateIndex), conditioning.params(this.frame(plateIndex)), conditioning.params(this.frame(index)), input, channels, baseChannels);
+    const input = plateConditionedInput(example.input, this.base.inputChannels, this.warp, this.base.target(plateIndex), this.faceOf(plateIndex), this.faceOf(index));
     return { input, target: example.target };
+  }
+
+  /** The tracked face of an example in the crop, posed once per frame. */
+  private faceOf(index: number): Float32Array {
+    const frame = this.frame(index);
+    let face = this.faces.get(frame);
+    if (!face) {
+      face = this.warp.faceInCrop(this.conditioning.params(frame));
+      this.faces.set(frame, face);
+    }
+    return face;
   }
 
   /** Deterministic in (index, draw): the example's own plate, or a training plate within maxShift frames. */

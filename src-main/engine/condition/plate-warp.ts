@@ -14,43 +14,50 @@ import { rasterize, VisibilityBuffer } from './raster.js';
 
 export class PlateWarp {
   private readonly visibility: VisibilityBuffer;
-  private readonly from: Float32Array;
-  private readonly to: Float32Array;
+  /** Per pixel: the displacement to the plate point (x, y) and the share of face around it. */
+  private readonly dx: Float32Array;
+  private readonly dy: Float32Array;
+  private readonly weight: Float32Array;
+  private readonly scratch: Float32Array;
 
   constructor(private readonly conditioner: FaceConditioner) {
     const { size } = conditioner;
     this.visibility = new VisibilityBuffer(size, size);
-    const n = conditioner.renderer.topology.vertexCount;
-    this.from = new Float32Array(3 * n);
-    this.to = new Float32Array(3 * n);
+    this.dx = new Float32Array(size * size);
+    this.dy = new Float32Array(size * size);
+    this.weight = new Float32Array(size * size);
+    this.scratch = new Float32Array(size);
   }
 
   get size(): number {
     return this.conditioner.size;
   }
 
+  /** The face mesh's vertices in the crop at network size (x, y, depth) under `params`: a new array, for `warp`. */
+  faceInCrop(params: FrameParams): Float32Array {
+    return this.conditioner.faceInCrop(this.conditioner.pose(params)).screen.slice();
+  }
+
   /**
-   * `plate`: size²×3 (any value range) under the conditioner's crop, whose face has parameters
-   * `from`; returns it warped to the face under `to`, at `out[p·stride + offset + c]`.
+   * `plate`: size²×3 (any value range) under the conditioner's crop, showing the face whose
+   * vertices lie at `from` (`faceInCrop`); returns it warped so that face lies at `to`, at
+   * `out[p·stride + offset + c]`. Inside the face each pixel takes the plate where the same
+   * surface point lies; around it the face's displacement fades out over about a tenth of
+   * the crop, so hair, ears and neck follow the head instead of tearing at the jaw line.
    */
-  warp(plate: Float32Array, from: FrameParams, to: FrameParams, out = new Float32Array(this.size * this.size * PLATE_CHANNELS), stride = PLATE_CHANNELS, offset = 0): Float32Array {
-    const { conditioner, visibility, size } = this;
-    this.from.set(conditioner.faceInCrop(conditioner.pose(from)).screen);
-    this.to.set(conditioner.faceInCrop(conditioner.pose(to)).screen);
+  warp(plate: Float32Array, from: Float32Array, to: Float32Array, out = new Float32Array(this.size * this.size * PLATE_CHANNELS), stride = PLATE_CHANNELS, offset = 0): Float32Array {
+    const { conditioner, visibility, size, dx, dy, weight } = this;
     const { triangles, frontFaceSign } = conditioner.renderer.topology;
     visibility.clear();
-    rasterize(visibility, this.to, triangles, { frontFaceSign });
+    rasterize(visibility, to, triangles, { frontFaceSign });
     const { triangle: triangleAt, weight1, weight2 } = visibility;
-    const source = this.from;
     for (let y = 0, p = 0; y < size; y++) {
       for (let x = 0; x < size; x++, p++) {
-        const o = p * stride + offset;
         const t = triangleAt[p]!;
         if (t < 0) {
-          const i = p * PLATE_CHANNELS;
-          out[o] = plate[i]!;
-          out[o + 1] = plate[i + 1]!;
-          out[o + 2] = plate[i + 2]!;
+          dx[p] = 0;
+          dy[p] = 0;
+          weight[p] = 0;
           continue;
         }
         const w1 = weight1[p]!;
@@ -59,12 +66,76 @@ export class PlateWarp {
         const a = 3 * triangles[3 * t]!;
         const b = 3 * triangles[3 * t + 1]!;
         const c = 3 * triangles[3 * t + 2]!;
-        const sx = w0 * source[a]! + w1 * source[b]! + w2 * source[c]!;
-        const sy = w0 * source[a + 1]! + w1 * source[b + 1]! + w2 * source[c + 1]!;
-        sampleBilinear(plate, size, sx - 0.5, sy - 0.5, out, o);
+        dx[p] = w0 * from[a]! + w1 * from[b]! + w2 * from[c]! - (x + 0.5);
+        dy[p] = w0 * from[a + 1]! + w1 * from[b + 1]! + w2 * from[c + 1]! - (y + 0.5);
+        weight[p] = 1;
       }
     }
+    this.extendOutsideFace();
+    for (let y = 0, p = 0; y < size; y++) {
+      for (let x = 0; x < size; x++, p++) sampleBilinear(plate, size, x + dx[p]!, y + dy[p]!, out, p * stride + offset);
+    }
     return out;
+  }
+
+  /** Outside the face: the mean displacement of the face pixels around, times min(1, 2 × their share). */
+  private extendOutsideFace(): void {
+    const { size, dx, dy, weight } = this;
+    const inside = weight.slice();
+    const exactX = dx.slice();
+    const exactY = dy.slice();
+    const radius = Math.max(1, Math.round(size / 20));
+    for (const field of [dx, dy, weight]) {
+      for (let pass = 0; pass < 2; pass++) {
+        boxBlur(field, size, radius, 1, size, this.scratch);
+        boxBlur(field, size, radius, size, 1, this.scratch);
+      }
+    }
+    for (let p = 0; p < dx.length; p++) {
+      const share = weight[p]!;
+      if (inside[p]! > 0) {
+        dx[p] = exactX[p]!;
+        dy[p] = exactY[p]!;
+      } else if (share > 1e-4) {
+        const fade = Math.min(1, 2 * share) / share;
+        dx[p] = dx[p]! * fade;
+        dy[p] = dy[p]! * fade;
+      } else {
+        dx[p] = 0;
+        dy[p] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * The input of a plate-conditioned network: the conditioning volume (`volumeChannels` per
+ * pixel) followed by the plate, showing the face at `from`, warped to the face at `to`.
+ */
+export function plateConditionedInput(volume: Float32Array, volumeChannels: number, warp: PlateWarp, plate: Float32Array, from: Float32Array, to: Float32Array): Float32Array {
+  const pixels = warp.size * warp.size;
+  const channels = volumeChannels + PLATE_CHANNELS;
+  const input = new Float32Array(pixels * channels);
+  for (let p = 0; p < pixels; p++) input.set(volume.subarray(p * volumeChannels, (p + 1) * volumeChannels), p * channels);
+  warp.warp(plate, from, to, input, channels, volumeChannels);
+  return input;
+}
+
+/**
+ * In-place running-mean blur of a size×size field along one axis (`step` 1: rows, `size`:
+ * columns; `lineStep` moves between lines), window 2·radius + 1, edges clamped.
+ */
+function boxBlur(field: Float32Array, size: number, radius: number, step: number, lineStep: number, line: Float32Array): void {
+  const span = 2 * radius + 1;
+  for (let l = 0; l < size; l++) {
+    const base = l * lineStep;
+    for (let i = 0; i < size; i++) line[i] = field[base + i * step]!;
+    let sum = 0;
+    for (let i = -radius; i <= radius; i++) sum += line[Math.min(size - 1, Math.max(0, i))]!;
+    for (let i = 0; i < size; i++) {
+      field[base + i * step] = sum / span;
+      sum += line[Math.min(size - 1, i + radius + 1)]! - line[Math.max(0, i - radius)]!;
+    }
   }
 }
 

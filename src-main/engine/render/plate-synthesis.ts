@@ -18,10 +18,11 @@ export interface PlateSynthesisOptions {
    */
   maskFor?(frame: number): CropMask | undefined;
   /**
-   * The conditioning volume of a frame (H×W×9·Nw at the network's resolution), or
-   * undefined where the plate passes through unchanged. Called in frame order.
+   * The network input of a frame (its conditioning volume, H×W×9·Nw at the network's
+   * resolution, and a plate-conditioned model's warped plate after it), or undefined where
+   * the plate passes through unchanged. Called in frame order.
    */
-  volumeFor(frame: number): Float32Array | undefined;
+  inputFor(frame: number): Float32Array | undefined;
   /** Emit RGBA with the blend weights as alpha (ProRes 4444) instead of RGB. */
   alpha?: boolean;
   /** Match the network's colours to the plate's around each frame's mask (`compositeMasked`; masks with a ring only). */
@@ -45,7 +46,7 @@ export interface RenderedFrame {
 
 /**
  * The render loop shared by `dvp synth` and `dvp render`: for each plate, the network's
- * frame for its conditioning volume (sliding window: the caller's `volumeFor` slides),
+ * frame for its conditioning volume (sliding window: the caller's `inputFor` slides),
  * blended into the plate by the crop's weights (the whole-crop feather, or the frame's region
  * mask); every pixel of weight 0, and every pixel outside the crop, stays the plate's.
  */
@@ -58,7 +59,7 @@ export async function* synthesizeIntoPlates(plates: AsyncIterable<RgbFrame>, opt
     const mask = options.maskFor?.(plate.index);
     const weights = options.maskFor ? mask?.weights : options.mask;
     const box = options.maskFor ? mask?.box : undefined;
-    const volume = weights && box !== null ? options.volumeFor(plate.index) : undefined;
+    const volume = weights && box !== null ? options.inputFor(plate.index) : undefined;
     const matte = options.alpha ? new Uint8Array(plate.width * plate.height) : undefined;
     let seam: SeamSample | undefined;
     if (volume && weights) {

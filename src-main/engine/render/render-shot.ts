@@ -19,6 +19,7 @@ import { checkModelCrop } from '../translate/model-source.js';
 import { featherMask } from './composite.js';
 import { EDIT_REGION_NAMES, type EditRegionName } from './edit-regions.js';
 import { EditedShot, type FrameSpan } from './edited-shot.js';
+import { PlateInput } from './plate-input.js';
 import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
 import { cropFeatherMask, emptyMask, RegionMasker, type CropMask, type RegionMaskOptions } from './region-mask.js';
 import { conformAudio, type AlignedAudio, type AudioChoice } from './render-audio.js';
@@ -215,13 +216,22 @@ export async function openShotRender(project: Project, options: RenderShotOption
       const scratch = emptyParams();
       const sequence = shot.conditioning.sequence((f) => shot.params(f, scratch));
       const signal = frameOptions.signal ?? options.signal;
-      const plates = readFrames(clip.path, info, { start: first, count: last - first + 1, ...(signal ? { signal } : {}) });
+      const count = last - first + 1;
+      const fullPlates = readFrames(clip.path, info, { start: first, count, ...(signal ? { signal } : {}) });
+      const plateInput = record.config.network.plate ? new PlateInput(shot.conditioning) : undefined;
+      const plates = plateInput ? plateInput.follow(fullPlates, { first, count }, signal) : fullPlates;
+      const edited = emptyParams();
+      const inputFor = (f: number): Float32Array | undefined => {
+        if (!shot.synthesizes(f)) return undefined;
+        const volume = sequence.volumeAt(f);
+        return plateInput ? plateInput.input(f, volume, shot.params(f, edited)) : volume;
+      };
       return synthesizeIntoPlates(plates, {
         generator: model.generator,
         crop,
         mask,
         ...(composite === 'region' ? { maskFor: (f: number) => (shot.synthesizes(f) ? maskAt(f) : undefined) } : {}),
-        volumeFor: (f) => (shot.synthesizes(f) ? sequence.volumeAt(f) : undefined),
+        inputFor,
         ...(frameOptions.alpha ? { alpha: true } : {}),
         ...(options.colourMatch ? { colourMatch: true } : {}),
         ...(signal ? { signal } : {}),

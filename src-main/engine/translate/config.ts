@@ -42,6 +42,11 @@ export interface TrainingConfig {
   beta2: number;
   /** Weight of the L1 reproduction loss against the adversarial loss (paper: 100). */
   lambdaL1: number;
+  /**
+   * Beyond the paper: extra L1 weight on the face (1 + w) and on its eye and mouth openings
+   * (1 + 2w), against 1 elsewhere (`losses.ts` faceWeights); unset or 0: the paper's plain L1.
+   */
+  faceWeight?: number;
   /** Steps of a full run (paper: 31,000 at batch 16). */
   steps: number;
   /**
@@ -89,6 +94,20 @@ export const PRESETS: Record<string, ModelConfig> = {
     network: { resolution: 64, levels: 4, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2 },
     training: { batchSize: 1, learningRate: 1e-3, beta1: 0.5, beta2: 0.999, lambdaL1: 100, steps: 2000, decayFrom: 0.5 },
   },
+  // Plate-conditioned presets (edit, don't redraw; bench/benchmarks/plate-quality.ts): the cpu-tiny
+  // and cpu-small networks with the warped plate as input and the face-weighted L1 (w = 10; at
+  // w = 0 the network settles on returning the warped plate and corrects nothing). Tuned on the
+  // validation half of tedlieu 0–999's held-out frames, time-shifted by 1 s, inside the face.
+  'plate-preview': {
+    preset: 'plate-preview',
+    network: { resolution: 64, levels: 4, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2, plate: true },
+    training: { batchSize: 1, learningRate: 1e-3, beta1: 0.5, beta2: 0.999, lambdaL1: 100, faceWeight: 10, steps: 3000, decayFrom: 0.5 },
+  },
+  'plate-quality': {
+    preset: 'plate-quality',
+    network: { resolution: 128, levels: 7, widthMultiplier: 0.25, windowSize: 11, dropout: [0.5], refine: true, initStd: 0.02, discriminatorLayers: 3, plate: true },
+    training: { batchSize: 1, learningRate: 1e-3, beta1: 0.5, beta2: 0.999, lambdaL1: 100, faceWeight: 10, steps: 12000, decayFrom: 0.5 },
+  },
 };
 
 export function presetNames(): string[] {
@@ -115,12 +134,15 @@ export function encoderChannels(network: NetworkConfig): number[] {
   return base.map((c) => Math.max(4, Math.round(c * network.widthMultiplier)));
 }
 
-/** Decoder output channels per module, innermost first; the last is the RGB image. */
+/**
+ * Decoder output channels per module, innermost first; the last is the RGB image, or for a
+ * plate network as wide as the first encoder module (its head convolution makes the image).
+ */
 export function decoderChannels(network: NetworkConfig): number[] {
   const enc = encoderChannels(network);
   const out: number[] = [];
   for (let i = 0; i < network.levels - 1; i++) out.push(enc[network.levels - 2 - i]!);
-  out.push(3);
+  out.push(network.plate ? enc[0]! : 3);
   return out;
 }
 
@@ -141,6 +163,7 @@ export function validateConfig(config: ModelConfig): void {
   if (!Number.isInteger(t.batchSize) || t.batchSize < 1) fail('batchSize must be a positive integer');
   if (!(t.learningRate > 0)) fail('learningRate must be positive');
   if (!Number.isInteger(t.steps) || t.steps < 1) fail('steps must be a positive integer');
+  if (t.faceWeight !== undefined && !(t.faceWeight >= 0)) fail('faceWeight must not be negative');
   if (t.decayFrom !== undefined && !(t.decayFrom >= 0 && t.decayFrom < 1)) fail('decayFrom must lie in [0, 1)');
 }
 
@@ -171,7 +194,9 @@ export function generatorFlops(network: NetworkConfig): number {
     flops += 2 * size * size * inC * dec[i]! * 16; // transposed conv: every input pixel meets a 4×4 tap
     size *= 2;
     cin = dec[i]!;
-    if (network.refine) flops += 2 * 2 * size * size * cin * cin * 9;
+    const fullResolution = network.plate && i === dec.length - 1 ? CHANNELS_PER_FRAME + PLATE_CHANNELS : 0;
+    if (network.refine) flops += 2 * size * size * (cin + fullResolution + cin) * cin * 9;
+    if (network.plate && i === dec.length - 1) flops += 2 * size * size * (network.refine ? cin : cin + fullResolution) * 3 * 9;
   }
   return flops;
 }

@@ -42,16 +42,26 @@ function blur(src: Float32Array, width: number, height: number): Float32Array {
   return out;
 }
 
-export function scoreImage(output: Float32Array, truth: Float32Array, width: number, height: number): ImageScores {
+/**
+ * `mask` (one weight in [0, 1] per pixel): scores inside it only — weighted squared and
+ * absolute errors, and the SSIM map averaged under the same weights (its windows still see
+ * the pixels around the mask).
+ */
+export function scoreImage(output: Float32Array, truth: Float32Array, width: number, height: number, mask?: Float32Array): ImageScores {
   const n = width * height;
   let squared = 0;
   let absolute = 0;
-  for (let i = 0; i < output.length; i++) {
-    const d = (output[i]! - truth[i]!) / 2;
-    squared += d * d;
-    absolute += Math.abs(d);
+  let weightSum = 0;
+  for (let p = 0; p < n; p++) {
+    const w = mask ? mask[p]! : 1;
+    weightSum += w;
+    for (let c = 0; c < 3; c++) {
+      const d = (output[3 * p + c]! - truth[3 * p + c]!) / 2;
+      squared += w * d * d;
+      absolute += w * Math.abs(d);
+    }
   }
-  const mse = squared / output.length;
+  const mse = squared / (3 * weightSum);
   const c1 = 0.01 ** 2;
   const c2 = 0.03 ** 2;
   let ssim = 0;
@@ -75,10 +85,10 @@ export function scoreImage(output: Float32Array, truth: Float32Array, width: num
       const va = saa[p]! - ma[p]! * ma[p]!;
       const vb = sbb[p]! - mb[p]! * mb[p]!;
       const cov = sab[p]! - ma[p]! * mb[p]!;
-      ssim += ((2 * ma[p]! * mb[p]! + c1) * (2 * cov + c2)) / ((ma[p]! ** 2 + mb[p]! ** 2 + c1) * (va + vb + c2));
+      ssim += (mask ? mask[p]! : 1) * (((2 * ma[p]! * mb[p]! + c1) * (2 * cov + c2)) / ((ma[p]! ** 2 + mb[p]! ** 2 + c1) * (va + vb + c2)));
     }
   }
-  return { psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse), ssim: ssim / (3 * n), l1: absolute / output.length };
+  return { psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse), ssim: ssim / (3 * weightSum), l1: absolute / (3 * weightSum) };
 }
 
 export function meanScores(scores: ImageScores[]): ImageScores {

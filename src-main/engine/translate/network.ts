@@ -10,12 +10,16 @@
  *   BN → dropout → ReLU, then the two refinement steps of §6, conv 3×3 stride 1 → ReLU.
  *   The last module has no BN and no ReLU after its transposed conv, and its second
  *   refinement conv feeds the tanh instead of a ReLU.
+ * - Plate network (`NetworkConfig.plate`, beyond the paper): the last module is as wide as the
+ *   first encoder module, ReLU'd and joined by the current frame's conditioning and the warped
+ *   plate at full resolution before its refinement; a 3×3 head makes three channels, added
+ *   to atanh(plate) before the tanh, so the network corrects the plate rather than draws.
  * - Normalisation uses the batch's statistics in training and each frame's own
  *   statistics at inference (pix2pix test mode without dropout): deterministic output
  *   that does not depend on which frames share a batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { decoderChannels, encoderChannels, inputChannels, PLATE_CHANNELS, type NetworkConfig } from './config.js';
+import { CHANNELS_PER_FRAME, decoderChannels, encoderChannels, inputChannels, PLATE_CHANNELS, type NetworkConfig } from './config.js';
 import { batchNorm as normalise } from './batch-norm.js';
 import { ParamSet } from './params.js';
 
@@ -106,9 +110,15 @@ export class Generator {
       addConv(this.params, `dec${j}`, [4, 4, out, inC], init, false);
       if (last) this.params.add(`dec${j}/b`, tf.zeros([out]));
       else addNorm(this.params, `dec${j}/bn`, out, init);
+      const withFullResolution = last && config.plate ? out + FULL_RESOLUTION_CHANNELS : out;
       if (config.refine) {
-        addConv(this.params, `dec${j}/refine1`, [3, 3, out, out], init, true);
+        addConv(this.params, `dec${j}/refine1`, [3, 3, withFullResolution, out], init, true);
         addConv(this.params, `dec${j}/refine2`, [3, 3, out, out], init, true);
+      }
+      if (last && config.plate) {
+        // Zero: the untrained network returns the plate, and the head's gradient wakes the layers below it.
+        this.params.add('head/w', tf.zeros([3, 3, config.refine ? out : withFullResolution, 3]));
+        this.params.add('head/b', tf.zeros([3]));
       }
       cin = out;
     }
@@ -136,6 +146,7 @@ export class Generator {
       h = tf.conv2dTranspose(h, p.get(`dec${j}/w`) as tf.Tensor4D, [b, height * 2, width * 2, this.dec[j]!], 2, 'same');
       if (last) {
         h = withBias(p, `dec${j}`, h);
+        if (this.config.plate) h = tf.concat([tf.leakyRelu(h, LEAKY_SLOPE), fullResolutionInput(x)], 3);
       } else {
         h = batchNorm(p, `dec${j}/bn`, h, options.training);
         const rate = this.config.dropout[j] ?? 0;
@@ -143,13 +154,23 @@ export class Generator {
         h = tf.relu(h);
       }
       if (this.config.refine) {
-        h = convBlock(p, `dec${j}/refine1`, h, 1, 'same', 'relu', options.training);
-        h = convBlock(p, `dec${j}/refine2`, h, 1, 'same', last ? 'linear' : 'relu', options.training);
+        // A plate network's last module stays leaky: it starts where doing nothing is best, and plain ReLUs there die.
+        const plateModule = last && this.config.plate;
+        h = convBlock(p, `dec${j}/refine1`, h, 1, 'same', plateModule ? 'leakyrelu' : 'relu', options.training);
+        h = convBlock(p, `dec${j}/refine2`, h, 1, 'same', plateModule ? 'leakyrelu' : last ? 'linear' : 'relu', options.training);
       }
     }
-    if (this.config.plate) h = tf.add(h, plateLogits(x)) as tf.Tensor4D;
+    if (this.config.plate) h = tf.add(convBlock(p, 'head', h, 1, 'same', 'linear', options.training), plateLogits(x)) as tf.Tensor4D;
     return tf.tanh(h);
   }
+}
+
+/** Current frame's conditioning and the warped plate: what a plate network's last module sees at full resolution. */
+const FULL_RESOLUTION_CHANNELS = CHANNELS_PER_FRAME + PLATE_CHANNELS;
+
+function fullResolutionInput(x: tf.Tensor4D): tf.Tensor4D {
+  const channels = x.shape[3];
+  return tf.slice(x, [0, 0, 0, channels - FULL_RESOLUTION_CHANNELS], [-1, -1, -1, FULL_RESOLUTION_CHANNELS]);
 }
 
 /**

@@ -8,23 +8,35 @@
  * both kinds of network are scored on the same pairs.
  */
 import { throwIfCancelled } from '../../shared/cancel.js';
+import { CHANNELS_PER_FRAME } from './config.js';
 import type { DataSplit, TrainingSource } from './dataset.js';
 import { synthesize } from './inference.js';
 import { meanScores, scoreImage, type ImageScores } from './metrics.js';
 import { NearestNeighbour, poseOnlyGroups, type ParameterGroup } from './nearest-neighbour.js';
 import type { Generator } from './network.js';
+import { plateImage } from './preview.js';
 
-export interface ShiftedScores {
+/** Scores over the whole crop, or inside the face. */
+export interface ShiftedScores extends Candidates {
   /** k, in frames. */
   shift: number;
   pairs: number;
+  /** The same inside the face: the pixels the face model covers in frame t+k. */
+  face: Candidates;
+}
+
+interface Candidates {
   model: ImageScores;
   /** The plate of frame t itself, unedited. */
   plate: ImageScores;
+  /** A plate-conditioned model's input plate: the plate of t warped to the face of t+k, before the network. */
+  warpedPlate?: ImageScores;
   /** The stronger nearest neighbour by PSNR, and which one it was. */
   nearestNeighbour: ImageScores;
   neighbourKind: 'all parameters' | 'head pose';
 }
+
+type Kind = 'model' | 'plate' | 'warpedPlate' | 'all parameters' | 'head pose';
 
 export interface ShiftedPair {
   plate: number;
@@ -56,23 +68,48 @@ export async function evaluateTimeShifted(
   for (const shift of options.shifts) {
     const pairs = shiftedPairs(source, split.heldOut, shift, options.maxPairs ?? 60);
     if (pairs.length === 0) continue;
-    const model: ImageScores[] = [];
-    const plate: ImageScores[] = [];
-    const retrieved = { 'all parameters': [] as ImageScores[], 'head pose': [] as ImageScores[] };
+    const crop = new Map<Kind, ImageScores[]>();
+    const face = new Map<Kind, ImageScores[]>();
+    const add = (kind: Kind, image: Float32Array, truth: Float32Array, mask: Float32Array): void => {
+      (crop.get(kind) ?? crop.set(kind, []).get(kind)!).push(scoreImage(image, truth, r, r));
+      (face.get(kind) ?? face.set(kind, []).get(kind)!).push(scoreImage(image, truth, r, r, mask));
+    };
     for (const pair of pairs) {
       throwIfCancelled(options.signal, 'Time-shifted evaluation');
       const example = source.sampleWithPlate ? await source.sampleWithPlate(pair.target, pair.plate) : await source.sample(pair.target);
+      const mask = faceCoverage(example.input, r);
       const [output] = synthesize(generator, [example.input]);
-      model.push(scoreImage(output!, example.target, r, r));
-      plate.push(scoreImage(source.target(pair.plate), example.target, r, r));
-      for (const kind of ['all parameters', 'head pose'] as const) {
-        retrieved[kind].push(scoreImage(source.target(neighbours[kind].nearest(source.parameters(pair.target))), example.target, r, r));
-      }
+      add('model', output!, example.target, mask);
+      add('plate', source.target(pair.plate), example.target, mask);
+      if (source.sampleWithPlate) add('warpedPlate', plateImage(example.input, r), example.target, mask);
+      for (const kind of ['all parameters', 'head pose'] as const) add(kind, source.target(neighbours[kind].nearest(source.parameters(pair.target))), example.target, mask);
     }
-    const all = meanScores(retrieved['all parameters']);
-    const pose = meanScores(retrieved['head pose']);
-    const poseWins = pose.psnr > all.psnr;
-    results.push({ shift, pairs: pairs.length, model: meanScores(model), plate: meanScores(plate), nearestNeighbour: poseWins ? pose : all, neighbourKind: poseWins ? 'head pose' : 'all parameters' });
+    results.push({ shift, pairs: pairs.length, ...candidates(crop), face: candidates(face) });
   }
   return results;
+}
+
+function candidates(scores: ReadonlyMap<Kind, ImageScores[]>): Candidates {
+  const mean = (kind: Kind): ImageScores => meanScores(scores.get(kind) ?? []);
+  const poseWins = mean('head pose').psnr > mean('all parameters').psnr;
+  return {
+    model: mean('model'),
+    plate: mean('plate'),
+    ...(scores.has('warpedPlate') ? { warpedPlate: mean('warpedPlate') } : {}),
+    nearestNeighbour: mean(poseWins ? 'head pose' : 'all parameters'),
+    neighbourKind: poseWins ? 'head pose' : 'all parameters',
+  };
+}
+
+/** 1 where the face model covers the pixel in the input's current frame (its correspondence image is not background), else 0. */
+export function faceCoverage(input: Float32Array, resolution: number): Float32Array {
+  const pixels = resolution * resolution;
+  const channels = input.length / pixels;
+  const offset = CHANNELS_PER_FRAME * (Math.floor(channels / CHANNELS_PER_FRAME) - 1) + 3;
+  const mask = new Float32Array(pixels);
+  for (let p = 0; p < pixels; p++) {
+    const o = p * channels + offset;
+    mask[p] = Math.max(input[o]!, input[o + 1]!, input[o + 2]!) > -0.999 ? 1 : 0;
+  }
+  return mask;
 }

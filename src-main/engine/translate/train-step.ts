@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { learningRateAt } from './config.js';
-import { ganLoss, l1Loss } from './losses.js';
+import { faceWeights, ganLoss, l1Loss } from './losses.js';
 import type { TranslationModel } from './model.js';
 
 export interface StepLosses {
@@ -22,6 +22,8 @@ export interface StepLosses {
 export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: tf.Tensor4D, step: number): StepLosses {
   const { generator: G, discriminator: D } = model;
   const lambda = model.config.training.lambdaL1;
+  const faceWeight = model.config.training.faceWeight ?? 0;
+  const weights = faceWeight > 0 ? faceWeights(input, model.config.network.windowSize, faceWeight) : undefined;
   const learningRate = learningRateAt(model.config.training, step);
   let fake: tf.Tensor4D | undefined;
   let ganPart: tf.Scalar | undefined;
@@ -30,7 +32,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
     const g = tf.variableGrads(() => {
       fake = tf.keep(G.apply(input, { training: true, dropoutSeed: step }));
       ganPart = tf.keep(ganLoss(D.apply(input, fake, { training: true }), true));
-      l1Part = tf.keep(l1Loss(fake, target));
+      l1Part = tf.keep(l1Loss(fake, target, weights));
       return tf.add(ganPart, tf.mul(l1Part, lambda));
     }, G.params.list());
     model.optG.apply(g.grads, learningRate);
@@ -49,7 +51,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
 
     return { gan: (ganPart!.dataSync() as Float32Array)[0]!, l1: (l1Part!.dataSync() as Float32Array)[0]!, generator, discriminator };
   } finally {
-    const kept: (tf.Tensor | undefined)[] = [fake, ganPart, l1Part];
+    const kept: (tf.Tensor | undefined)[] = [fake, ganPart, l1Part, weights];
     tf.dispose(kept.filter((t): t is tf.Tensor => t !== undefined));
   }
 }

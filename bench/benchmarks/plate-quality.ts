@@ -1,0 +1,186 @@
+/**
+ * Issue 12's judged protocol for the plate-conditioned network (edit, don't redraw), beside the
+ * paper's network on the same frames: per clip, the first 60 % of the frames train, the next 20 %
+ * validate (settings were tuned there, by hand, see config.ts) and the last 20 % test. On the test
+ * frames, time-shifted self-reenactment: the plate of frame t with the face parameters of frame
+ * t+k, against the real frame t+k, inside the face (the pixels the face model covers in t+k) and
+ * over the whole crop, at the network's resolution. Baselines: the unedited plate t, the warped
+ * plate (the plate network's input, before the network), and the stronger nearest neighbour.
+ * Several seeds, with their spread. Strips: plate t | warped plate | plate model | paper model |
+ * nearest neighbour | real t+k, in bench/results/plate-quality/.
+ *
+ * Settings: DVP_PLATE_CLIPS (comma list of clip keys below, default all), DVP_PLATE_SEEDS
+ * (default 1,2), DVP_PLATE_PRESET (default plate-preview), DVP_PLATE_PAPER_PRESET (default
+ * cpu-tiny, empty: skip), DVP_PLATE_STEPS (override both presets' steps).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writePng } from '../../src-main/engine/media/png.js';
+import { importClip } from '../../src-main/engine/project/import-clip.js';
+import { Project } from '../../src-main/engine/project/project.js';
+import { trackClip } from '../../src-main/engine/track/track-clip.js';
+import { selectBackend } from '../../src-main/engine/translate/backend.js';
+import { createModel, loadLatestCheckpoint } from '../../src-main/engine/translate/checkpoint-store.js';
+import { presetConfig, type ModelConfig } from '../../src-main/engine/translate/config.js';
+import type { DataSplit, TrainingSource } from '../../src-main/engine/translate/dataset.js';
+import { synthesize } from '../../src-main/engine/translate/inference.js';
+import type { ImageScores } from '../../src-main/engine/translate/metrics.js';
+import { TranslationModel } from '../../src-main/engine/translate/model.js';
+import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
+import { NearestNeighbour, poseOnlyGroups, FACE_PARAMETER_GROUPS } from '../../src-main/engine/translate/nearest-neighbour.js';
+import { plateImage, strip } from '../../src-main/engine/translate/preview.js';
+import { evaluateTimeShifted, shiftedPairs, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
+import { train } from '../../src-main/engine/translate/trainer.js';
+import { MEDIA_DIR } from '../media.js';
+import type { Benchmark, Metric } from '../types.js';
+
+const CLIPS: Record<string, { file: string; last: number }> = {
+  tedlieu: { file: 'target-tedlieu-256.mp4', last: 999 },
+  obama: { file: 'target-obama-weekly-address-450.mp4', last: 499 },
+  aoc: { file: 'source-wda-aoc-512.mp4', last: 199 },
+};
+/** k in frames (25 fps): a fifth of a second, one second, three seconds. */
+const SHIFTS = [5, 25, 75];
+const TRAIN_SHARE = 0.6;
+const SAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'plate-quality');
+
+interface Run {
+  clip: string;
+  preset: string;
+  seed: number;
+  trainMinutes: number;
+  secondsPerStep: number;
+  scores: ShiftedScores[];
+}
+
+function list(name: string, fallback: string): string[] {
+  return (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Validation = the first half of the held-out frames, test = the second (both after the training frames). */
+function testSplit(split: DataSplit): DataSplit {
+  return { train: split.train, heldOut: split.heldOut.slice(Math.floor(split.heldOut.length / 2)) };
+}
+
+async function trainAndScore(project: Project, clipId: number, clip: string, config: ModelConfig, seed: number, backend: string, last: number): Promise<{ run: Run; network: TranslationModel; source: TrainingSource; split: DataSplit }> {
+  const model = createModel(project, { clipId, name: `${config.preset} seed ${seed}`, config, data: { ...planFaceData(project, clipId, { first: 0, last }, TRAIN_SHARE) } });
+  const { source, split, parameterGroups } = await openModelSource(project, model);
+  const started = performance.now();
+  const result = await train({ project, model, source, trainIndices: split.train, checkpointEvery: config.training.steps, backend, seed });
+  const trainMinutes = (performance.now() - started) / 60000;
+  const network = new TranslationModel(config);
+  network.restore(loadLatestCheckpoint(project, model.id)!);
+  const test = testSplit(split);
+  const scores = await evaluateTimeShifted(network.generator, source, test, parameterGroups, { shifts: SHIFTS, maxPairs: 60 });
+  return { run: { clip, preset: config.preset, seed, trainMinutes, secondsPerStep: result.secondsPerStep, scores }, network, source, split: test };
+}
+
+function spread(values: number[]): { mean: number; min: number; max: number } {
+  return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
+}
+
+export const plateQualityBenchmark: Benchmark = {
+  name: 'plate-quality',
+  description: 'Time-shifted self-reenactment on the test 20 % of each clip (plate of t, parameters of t+k, real t+k): the plate-conditioned preset and the paper\'s network against the unedited plate, the warped plate and the stronger nearest neighbour, inside the face and over the crop, at the network resolution, per seed.',
+  async run() {
+    const backend = await selectBackend('auto');
+    const seeds = list('DVP_PLATE_SEEDS', '1,2').map(Number);
+    const platePreset = process.env.DVP_PLATE_PRESET ?? 'plate-preview';
+    const paperPreset = process.env.DVP_PLATE_PAPER_PRESET ?? 'cpu-tiny';
+    const configFor = (name: string): ModelConfig => {
+      const config = presetConfig(name);
+      if (process.env.DVP_PLATE_STEPS) config.training.steps = Number(process.env.DVP_PLATE_STEPS);
+      return config;
+    };
+    rmSync(SAMPLES_DIR, { recursive: true, force: true });
+    mkdirSync(SAMPLES_DIR, { recursive: true });
+    const runs: Run[] = [];
+    const metrics: Record<string, Metric> = {};
+    const dir = path.join(os.tmpdir(), `dvp-plate-quality-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      for (const key of list('DVP_PLATE_CLIPS', Object.keys(CLIPS).join(','))) {
+        const clip = CLIPS[key];
+        if (!clip) throw new Error(`Unknown clip '${key}'; choose from ${Object.keys(CLIPS).join(', ')}.`);
+        const project = Project.create(path.join(dir, `${key}.dvp`));
+        try {
+          const clipId = (await importClip(project, path.join(MEDIA_DIR, clip.file), 'target')).clip.id;
+          await trackClip(project, { clipId, range: { start: 0, end: clip.last } });
+          for (const seed of seeds) {
+            const plate = await trainAndScore(project, clipId, key, configFor(platePreset), seed, backend.name, clip.last);
+            runs.push(plate.run);
+            const paper = paperPreset ? await trainAndScore(project, clipId, key, configFor(paperPreset), seed, backend.name, clip.last) : undefined;
+            if (paper) runs.push(paper.run);
+            if (seed === seeds[0]) await writeStrips(key, plate, paper);
+            plate.network.dispose();
+            paper?.network.dispose();
+          }
+        } finally {
+          project.close();
+        }
+        addClipMetrics(metrics, key, runs.filter((r) => r.clip === key), platePreset, paperPreset);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return {
+      metrics,
+      details: {
+        backend: backend.reason,
+        protocol: `frames split in time ${TRAIN_SHARE * 100}/20/20 (train/validation/test); test pairs (t, t+k) with both frames in the test part, k = ${SHIFTS.join(', ')}; at most 60 pairs per k; scores at the network resolution`,
+        runs,
+        samples: 'bench/results/plate-quality/<clip>-<frame>.png: plate t | warped plate | plate model | paper model | nearest neighbour | real t+k',
+        loadAverage: os.loadavg(),
+      },
+    };
+  },
+};
+
+function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run[], platePreset: string, paperPreset: string): void {
+  const at = (run: Run, shift: number): ShiftedScores | undefined => run.scores.find((s) => s.shift === shift);
+  for (const shift of SHIFTS) {
+    const plateRuns = runs.filter((r) => r.preset === platePreset && at(r, shift));
+    if (plateRuns.length === 0) continue;
+    const face = (pick: (s: ShiftedScores) => ImageScores | undefined, of = plateRuns): ImageScores[] => of.map((r) => pick(at(r, shift)!.face)!).filter(Boolean) as ImageScores[];
+    const psnr = spread(face((s) => s.model).map((s) => s.psnr));
+    const neighbour = face((s) => s.nearestNeighbour);
+    const prefix = `${clip}_k${shift}_face`;
+    metrics[`${prefix}_plate_model_psnr`] = { value: psnr.mean, unit: `dB (seeds ${psnr.min.toFixed(2)}–${psnr.max.toFixed(2)})`, better: 'higher' };
+    metrics[`${prefix}_plate_model_ssim`] = { value: spread(face((s) => s.model).map((s) => s.ssim)).mean, unit: '', better: 'higher' };
+    metrics[`${prefix}_plate_model_l1`] = { value: spread(face((s) => s.model).map((s) => s.l1)).mean, unit: 'mean abs, [0,1]', better: 'lower' };
+    metrics[`${prefix}_warped_plate_psnr`] = { value: spread(face((s) => s.warpedPlate).map((s) => s.psnr)).mean, unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_unedited_plate_psnr`] = { value: spread(face((s) => s.plate).map((s) => s.psnr)).mean, unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_nn_psnr`] = { value: spread(neighbour.map((s) => s.psnr)).mean, unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_nn_ssim`] = { value: spread(neighbour.map((s) => s.ssim)).mean, unit: '', better: 'higher' };
+    metrics[`${prefix}_nn_l1`] = { value: spread(neighbour.map((s) => s.l1)).mean, unit: 'mean abs, [0,1]', better: 'lower' };
+    metrics[`${prefix}_plate_model_minus_nn_psnr`] = { value: psnr.mean - spread(neighbour.map((s) => s.psnr)).mean, unit: 'dB', better: 'higher', target: 2 };
+    metrics[`${prefix}_plate_model_minus_nn_ssim`] = { value: spread(face((s) => s.model).map((s) => s.ssim)).mean - spread(neighbour.map((s) => s.ssim)).mean, unit: '', better: 'higher', target: 0.03 };
+    const paperRuns = runs.filter((r) => r.preset === paperPreset && at(r, shift));
+    if (paperRuns.length > 0) metrics[`${prefix}_paper_model_psnr`] = { value: spread(face((s) => s.model, paperRuns).map((s) => s.psnr)).mean, unit: 'dB', better: 'higher' };
+  }
+  const plateRuns = runs.filter((r) => r.preset === platePreset);
+  metrics[`${clip}_plate_train_minutes`] = { value: spread(plateRuns.map((r) => r.trainMinutes)).mean, unit: 'min', better: 'lower', target: 60 };
+}
+
+async function writeStrips(
+  clip: string,
+  plate: { network: TranslationModel; source: TrainingSource; split: DataSplit },
+  paper: { network: TranslationModel; source: TrainingSource } | undefined,
+): Promise<void> {
+  const { source, split } = plate;
+  const r = source.resolution;
+  const neighbours = new NearestNeighbour(source, split.train, poseOnlyGroups(FACE_PARAMETER_GROUPS));
+  for (const pair of shiftedPairs(source, split.heldOut, 25, 3)) {
+    const example = await source.sampleWithPlate!(pair.target, pair.plate);
+    const [plateOutput] = synthesize(plate.network.generator, [example.input]);
+    const images = [source.target(pair.plate), plateImage(example.input, r), plateOutput!];
+    if (paper && paper.source.resolution === r) {
+      const [paperOutput] = synthesize(paper.network.generator, [(await paper.source.sample(pair.target)).input]);
+      images.push(paperOutput!);
+    }
+    images.push(source.target(neighbours.nearest(source.parameters(pair.target))), example.target);
+    writePng(path.join(SAMPLES_DIR, `${clip}-${source.frame(pair.target)}.png`), strip(images, r));
+  }
+}
