@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job end to end on the shared clips, with the CPU preset:
+# The main job end to end on the shared clips, with the plate-conditioned preview preset:
 #   track a target actor and a source actor → train the target's person-specific network →
 #   expression and full-head reenactment from the source, a gaze edit by keyframes, and a visual dub →
 #   ProRes 422 HQ renders with timecode and audio in demo-output/.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 MEDIA=${DVP_MEDIA_DIR:-$(cd .. && pwd)/shared/media}
 OUT=${DVP_DEMO_OUT:-demo-output}
-STEPS=${DVP_DEMO_STEPS:-800}
+STEPS=${DVP_DEMO_STEPS:-3000}
 PROJECT="$OUT/demo.dvp"
 
 [ -f dist/src-main/cli/dvp.js ] || npm run build
@@ -27,7 +27,8 @@ dvp overlay "$PROJECT" --clip 1 --range 0-149 --out "$OUT/tracking-check.mp4"
 dvp condition "$PROJECT" --clip 1 --frame 100 --out "$OUT/conditioning"
 
 # Train on frames 0–399, hold out 400–599 for the evaluation against the nearest-neighbour baseline.
-dvp train "$PROJECT" --preset cpu-tiny --steps "$STEPS" --frames 0-599
+# plate-preview edits the real frame (its plate warped to the edited face) instead of redrawing it.
+dvp train "$PROJECT" --preset plate-preview --steps "$STEPS" --frames 0-599
 dvp eval "$PROJECT" --max-frames 100
 
 # Expression reenactment: the source actor's grimaces drive the target's face.

@@ -4,7 +4,9 @@
  * validate (settings were tuned there, by hand, see config.ts) and the last 20 % test. On the test
  * frames, time-shifted self-reenactment: the plate of frame t with the face parameters of frame
  * t+k, against the real frame t+k, inside the face (the pixels the face model covers in t+k) and
- * over the whole crop, at the network's resolution. Baselines: the unedited plate t, the warped
+ * over the whole crop, at the network's resolution; and inside the face at the crop's own
+ * resolution (the plate's pixels an editor sees), where the plate model's picture is what the
+ * render composites: its correction upsampled onto the plate warped at that resolution. Baselines: the unedited plate t, the warped
  * plate (the plate network's input, before the network), and the stronger nearest neighbour.
  * Several seeds, with their spread. Strips: plate t | warped plate | plate model | paper model |
  * nearest neighbour | real t+k, in bench/results/plate-quality/.
@@ -17,21 +19,25 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
+import { PlateWarp } from '../../src-main/engine/condition/plate-warp.js';
+import type { ShotCrop } from '../../src-main/engine/condition/shot-crop.js';
 import { writePng } from '../../src-main/engine/media/png.js';
+import { addUpsampledCorrection } from '../../src-main/engine/render/plate-input.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
 import { selectBackend } from '../../src-main/engine/translate/backend.js';
 import { createModel, loadLatestCheckpoint } from '../../src-main/engine/translate/checkpoint-store.js';
 import { presetConfig, type ModelConfig } from '../../src-main/engine/translate/config.js';
-import type { DataSplit, TrainingSource } from '../../src-main/engine/translate/dataset.js';
+import { bytesToSigned, type DataSplit, type TrainingSource } from '../../src-main/engine/translate/dataset.js';
 import { synthesize } from '../../src-main/engine/translate/inference.js';
-import type { ImageScores } from '../../src-main/engine/translate/metrics.js';
+import { meanScores, scoreImage, type ImageScores } from '../../src-main/engine/translate/metrics.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
 import { NearestNeighbour, poseOnlyGroups, FACE_PARAMETER_GROUPS } from '../../src-main/engine/translate/nearest-neighbour.js';
 import { plateImage, strip } from '../../src-main/engine/translate/preview.js';
-import { evaluateTimeShifted, shiftedPairs, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
+import { evaluateTimeShifted, faceCoverage, shiftedPairs, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { MEDIA_DIR } from '../media.js';
 import type { Benchmark, Metric } from '../types.js';
@@ -53,6 +59,8 @@ interface Run {
   trainMinutes: number;
   secondsPerStep: number;
   scores: ShiftedScores[];
+  /** Inside the face at the crop's own resolution, per k (plate model runs). */
+  atCrop?: { shift: number; pairs: number; cropSize: number; model: ImageScores; paperModel?: ImageScores; warpedPlate: ImageScores; plate: ImageScores; nearestNeighbour: ImageScores }[];
 }
 
 function list(name: string, fallback: string): string[] {
@@ -64,9 +72,17 @@ function testSplit(split: DataSplit): DataSplit {
   return { train: split.train, heldOut: split.heldOut.slice(Math.floor(split.heldOut.length / 2)) };
 }
 
-async function trainAndScore(project: Project, clipId: number, clip: string, config: ModelConfig, seed: number, backend: string, last: number): Promise<{ run: Run; network: TranslationModel; source: TrainingSource; split: DataSplit }> {
+interface Trained {
+  run: Run;
+  network: TranslationModel;
+  source: TrainingSource;
+  split: DataSplit;
+  crop: ShotCrop;
+}
+
+async function trainAndScore(project: Project, clipId: number, clip: string, config: ModelConfig, seed: number, backend: string, last: number): Promise<Trained> {
   const model = createModel(project, { clipId, name: `${config.preset} seed ${seed}`, config, data: { ...planFaceData(project, clipId, { first: 0, last }, TRAIN_SHARE) } });
-  const { source, split, parameterGroups } = await openModelSource(project, model);
+  const { source, split, parameterGroups, data } = await openModelSource(project, model);
   const started = performance.now();
   const result = await train({ project, model, source, trainIndices: split.train, checkpointEvery: config.training.steps, backend, seed });
   const trainMinutes = (performance.now() - started) / 60000;
@@ -74,7 +90,64 @@ async function trainAndScore(project: Project, clipId: number, clip: string, con
   network.restore(loadLatestCheckpoint(project, model.id)!);
   const test = testSplit(split);
   const scores = await evaluateTimeShifted(network.generator, source, test, parameterGroups, { shifts: SHIFTS, maxPairs: 60 });
-  return { run: { clip, preset: config.preset, seed, trainMinutes, secondsPerStep: result.secondsPerStep, scores }, network, source, split: test };
+  return { run: { clip, preset: config.preset, seed, trainMinutes, secondsPerStep: result.secondsPerStep, scores }, network, source, split: test, crop: data.crop };
+}
+
+/** At most this many pairs per k at the crop's resolution (each reads three frames with ffmpeg). */
+const CROP_PAIRS = 24;
+
+/**
+ * Inside the face of t+k at the crop's own resolution: the plate model's picture (as the render
+ * makes it), the paper model's output upsampled, the warped and the unedited plate, and the
+ * stronger nearest neighbour's real frame.
+ */
+async function scoreAtCrop(project: Project, clipId: number, plate: Trained, paper: Trained | undefined): Promise<NonNullable<Run['atCrop']>> {
+  const { source, split, crop } = plate;
+  const atCrop = ClipConditioning.open(project, clipId, { size: crop.size, crop, windowSize: 1 });
+  const warp = new PlateWarp(atCrop.conditioner);
+  const n = source.resolution;
+  const size = crop.size;
+  const signed = async (frame: number): Promise<Float32Array> => bytesToSigned((await atCrop.readTarget(frame)).data);
+  const upsampled = (image: Float32Array, from: number): Float32Array => {
+    const out = new Float32Array(size * size * 3);
+    addUpsampledCorrection(out, size, image, new Float32Array(image.length), from);
+    return out;
+  };
+  const neighbours = [new NearestNeighbour(source, split.train, FACE_PARAMETER_GROUPS), new NearestNeighbour(source, split.train, poseOnlyGroups(FACE_PARAMETER_GROUPS))];
+  const results: NonNullable<Run['atCrop']> = [];
+  for (const shift of SHIFTS) {
+    const pairs = shiftedPairs(source, split.heldOut, shift, CROP_PAIRS);
+    if (pairs.length === 0) continue;
+    const scores = { model: [] as ImageScores[], paperModel: [] as ImageScores[], warpedPlate: [] as ImageScores[], plate: [] as ImageScores[], neighbours: [[], []] as ImageScores[][] };
+    for (const pair of pairs) {
+      const t = source.frame(pair.plate);
+      const tk = source.frame(pair.target);
+      const truth = await signed(tk);
+      const plateT = await signed(t);
+      const mask = faceCoverage(atCrop.renderFrame(tk), size);
+      const warped = warp.warp(plateT, warp.faceInCrop(atCrop.params(t)), warp.faceInCrop(atCrop.params(tk)));
+      const example = await source.sampleWithPlate!(pair.target, pair.plate);
+      const [output] = synthesize(plate.network.generator, [example.input]);
+      const picture = warped.slice();
+      addUpsampledCorrection(picture, size, output!, plateImage(example.input, n), n);
+      scores.model.push(scoreImage(picture, truth, size, size, mask));
+      scores.warpedPlate.push(scoreImage(warped, truth, size, size, mask));
+      scores.plate.push(scoreImage(plateT, truth, size, size, mask));
+      if (paper) {
+        const [paperOutput] = synthesize(paper.network.generator, [(await paper.source.sample(pair.target)).input]);
+        scores.paperModel.push(scoreImage(upsampled(paperOutput!, paper.source.resolution), truth, size, size, mask));
+      }
+      for (const [k, retrieval] of neighbours.entries()) scores.neighbours[k]!.push(scoreImage(await signed(source.frame(retrieval.nearest(source.parameters(pair.target)))), truth, size, size, mask));
+    }
+    const [all, pose] = scores.neighbours.map(meanScores) as [ImageScores, ImageScores];
+    results.push({
+      shift, pairs: pairs.length, cropSize: size,
+      model: meanScores(scores.model), warpedPlate: meanScores(scores.warpedPlate), plate: meanScores(scores.plate),
+      ...(paper ? { paperModel: meanScores(scores.paperModel) } : {}),
+      nearestNeighbour: pose.psnr > all.psnr ? pose : all,
+    });
+  }
+  return results;
 }
 
 function spread(values: number[]): { mean: number; min: number; max: number } {
@@ -113,6 +186,7 @@ export const plateQualityBenchmark: Benchmark = {
             runs.push(plate.run);
             const paper = paperPreset ? await trainAndScore(project, clipId, key, configFor(paperPreset), seed, backend.name, clip.last) : undefined;
             if (paper) runs.push(paper.run);
+            plate.run.atCrop = await scoreAtCrop(project, clipId, plate, paper);
             if (seed === seeds[0]) await writeStrips(key, plate, paper);
             plate.network.dispose();
             paper?.network.dispose();
@@ -159,6 +233,23 @@ function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run
     metrics[`${prefix}_plate_model_minus_nn_ssim`] = { value: spread(face((s) => s.model).map((s) => s.ssim)).mean - spread(neighbour.map((s) => s.ssim)).mean, unit: '', better: 'higher', target: 0.03 };
     const paperRuns = runs.filter((r) => r.preset === paperPreset && at(r, shift));
     if (paperRuns.length > 0) metrics[`${prefix}_paper_model_psnr`] = { value: spread(face((s) => s.model, paperRuns).map((s) => s.psnr)).mean, unit: 'dB', better: 'higher' };
+  }
+  for (const shift of SHIFTS) {
+    const rows = runs.filter((r) => r.preset === platePreset).map((r) => r.atCrop?.find((a) => a.shift === shift)).filter((a) => a !== undefined);
+    if (rows.length === 0) continue;
+    const mean = (pick: (a: (typeof rows)[number]) => number): number => rows.reduce((s, a) => s + pick(a), 0) / rows.length;
+    const prefix = `${clip}_k${shift}_face_at_crop_${rows[0]!.cropSize}`;
+    metrics[`${prefix}_plate_model_psnr`] = { value: mean((a) => a.model.psnr), unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_plate_model_ssim`] = { value: mean((a) => a.model.ssim), unit: '', better: 'higher' };
+    metrics[`${prefix}_plate_model_l1`] = { value: mean((a) => a.model.l1), unit: 'mean abs, [0,1]', better: 'lower' };
+    metrics[`${prefix}_warped_plate_psnr`] = { value: mean((a) => a.warpedPlate.psnr), unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_unedited_plate_psnr`] = { value: mean((a) => a.plate.psnr), unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_nn_psnr`] = { value: mean((a) => a.nearestNeighbour.psnr), unit: 'dB', better: 'higher' };
+    metrics[`${prefix}_nn_ssim`] = { value: mean((a) => a.nearestNeighbour.ssim), unit: '', better: 'higher' };
+    metrics[`${prefix}_nn_l1`] = { value: mean((a) => a.nearestNeighbour.l1), unit: 'mean abs, [0,1]', better: 'lower' };
+    metrics[`${prefix}_plate_model_minus_nn_psnr`] = { value: mean((a) => a.model.psnr - a.nearestNeighbour.psnr), unit: 'dB', better: 'higher', target: 2 };
+    metrics[`${prefix}_plate_model_minus_nn_ssim`] = { value: mean((a) => a.model.ssim - a.nearestNeighbour.ssim), unit: '', better: 'higher', target: 0.03 };
+    if (rows.every((a) => a.paperModel)) metrics[`${prefix}_paper_model_psnr`] = { value: mean((a) => a.paperModel!.psnr), unit: 'dB', better: 'higher' };
   }
   const plateRuns = runs.filter((r) => r.preset === platePreset);
   metrics[`${clip}_plate_train_minutes`] = { value: spread(plateRuns.map((r) => r.trainMinutes)).mean, unit: 'min', better: 'lower', target: 60 };

@@ -82,25 +82,7 @@ function checkFrames(frames: readonly Uint8Array[], masks: readonly Float32Array
  */
 export function maskedFlicker(frames: readonly Uint8Array[], masks: readonly Float32Array[], channels = 3): number[] {
   checkFrames(frames, masks, channels);
-  const out: number[] = [];
-  const weights = new Float32Array(masks[0]?.length ?? 0);
-  for (let t = 1; t < frames.length; t++) {
-    pairWeights(masks, t, weights);
-    const a = frames[t - 1]!;
-    const b = frames[t]!;
-    let sum = 0;
-    let total = 0;
-    for (let p = 0; p < weights.length; p++) {
-      const w = weights[p]!;
-      if (w === 0) continue;
-      let d = 0;
-      for (let c = 0; c < channels; c++) d += Math.abs(b[p * channels + c]! - a[p * channels + c]!);
-      sum += w * d;
-      total += w;
-    }
-    out.push(total > 0 ? sum / (total * channels) : Number.NaN);
-  }
-  return out;
+  return perPair(masks, channels, (t, i) => Math.abs(frames[t]![i]! - frames[t - 1]![i]!));
 }
 
 /**
@@ -111,24 +93,22 @@ export function maskedFlicker(frames: readonly Uint8Array[], masks: readonly Flo
 export function temporalDifferenceError(output: readonly Uint8Array[], real: readonly Uint8Array[], masks: readonly Float32Array[], channels = 3): number[] {
   checkFrames(output, masks, channels);
   checkFrames(real, masks, channels);
+  return perPair(masks, channels, (t, i) => Math.abs(output[t]![i]! - output[t - 1]![i]! - (real[t]![i]! - real[t - 1]![i]!)));
+}
+
+/** Per consecutive pair (t−1, t): the mean of `difference(t, value index)` over the channels, weighted by the pair's mask; NaN where it is empty. */
+function perPair(masks: readonly Float32Array[], channels: number, difference: (t: number, i: number) => number): number[] {
   const out: number[] = [];
   const weights = new Float32Array(masks[0]?.length ?? 0);
-  for (let t = 1; t < output.length; t++) {
+  for (let t = 1; t < masks.length; t++) {
     pairWeights(masks, t, weights);
-    const o0 = output[t - 1]!;
-    const o1 = output[t]!;
-    const r0 = real[t - 1]!;
-    const r1 = real[t]!;
     let sum = 0;
     let total = 0;
     for (let p = 0; p < weights.length; p++) {
       const w = weights[p]!;
       if (w === 0) continue;
       let d = 0;
-      for (let c = 0; c < channels; c++) {
-        const i = p * channels + c;
-        d += Math.abs(o1[i]! - o0[i]! - (r1[i]! - r0[i]!));
-      }
+      for (let c = 0; c < channels; c++) d += difference(t, p * channels + c);
       sum += w * d;
       total += w;
     }

@@ -64,7 +64,7 @@ export const jobKinds = {
       clipId: z.number().int().positive(),
       /** Resume this model; otherwise the clip's latest model of `preset` on the same frames, or a new one. */
       modelId: z.number().int().positive().optional(),
-      preset: z.string().min(1).max(64).default('cpu-tiny'),
+      preset: z.string().min(1).max(64).default('plate-preview'),
       /** Start a new model even when one of this preset exists. */
       fresh: z.boolean().default(false),
       frames: FrameRangeSchema.optional(),

@@ -39,6 +39,7 @@ export const evalCommand: CliCommand = {
           return;
         }
         context.stdout(`model ${record.id} at step ${checkpoint.step}, ${result.frames.length} held-out frames:`);
+        if (result.plateShift) context.stdout(`  (plate-conditioned: each frame made from the plate of the held-out frame ${result.plateShift} frames away, warped to its face)`);
         context.stdout(`  model              PSNR ${result.model.psnr.toFixed(2)} dB  SSIM ${result.model.ssim.toFixed(4)}  L1 ${result.model.l1.toFixed(4)}`);
         context.stdout(`  nearest neighbour  PSNR ${result.nearestNeighbour.psnr.toFixed(2)} dB  SSIM ${result.nearestNeighbour.ssim.toFixed(4)}  L1 ${result.nearestNeighbour.l1.toFixed(4)}`);
       } finally {

@@ -3,7 +3,7 @@ import type { ShotCrop } from '../condition/shot-crop.js';
 import type { RgbFrame } from '../media/frame-reader.js';
 import { synthesize } from '../translate/inference.js';
 import type { Generator } from '../translate/network.js';
-import { compositeMasked, type SeamSample } from './composite.js';
+import { compositeMasked, type SeamSample, type SynthesizedCrop } from './composite.js';
 import type { CropMask } from './region-mask.js';
 
 export interface PlateSynthesisOptions {
@@ -23,6 +23,12 @@ export interface PlateSynthesisOptions {
    * the plate passes through unchanged. Called in frame order.
    */
   inputFor(frame: number): Float32Array | undefined;
+  /**
+   * The picture composited for a frame, from the network's output (default: the output as it
+   * is). A plate-conditioned model puts its correction onto the plate warped at the crop's own
+   * resolution (`PlateInput.atCropResolution`).
+   */
+  pictureFor?(plate: RgbFrame, input: Float32Array, output: Float32Array): SynthesizedCrop;
   /** Emit RGBA with the blend weights as alpha (ProRes 4444) instead of RGB. */
   alpha?: boolean;
   /** Match the network's colours to the plate's around each frame's mask (`compositeMasked`; masks with a ring only). */
@@ -64,7 +70,8 @@ export async function* synthesizeIntoPlates(plates: AsyncIterable<RgbFrame>, opt
     let seam: SeamSample | undefined;
     if (volume && weights) {
       const [image] = synthesize(generator, [volume]);
-      seam = compositeMasked(plate.data, plate.width, { size: resolution, data: image! }, crop, weights, {
+      const picture = options.pictureFor ? options.pictureFor(plate, volume, image!) : { size: resolution, data: image! };
+      seam = compositeMasked(plate.data, plate.width, picture, crop, weights, {
         ...(box ? { box } : {}),
         ...(mask?.ring ? { ring: mask.ring } : {}),
         ...(options.colourMatch ? { colourMatch: true } : {}),

@@ -19,6 +19,8 @@ export interface Evaluation {
   nearestNeighbour: ImageScores;
   /** Generator seconds per frame during the evaluation. */
   secondsPerFrame: number;
+  /** A plate-conditioned model's plate came this many frames from the frame it produced. */
+  plateShift?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
     model: meanScores(modelScores),
     nearestNeighbour: options.nearestNeighbour ?? stronger(meanScores(retrieved[0]!), meanScores(retrieved[1]!)),
     secondsPerFrame: generatorSeconds / Math.max(1, indices.length),
+    ...(source.sampleWithPlate ? { plateShift: EVALUATION_PLATE_SHIFT } : {}),
   };
 }
 

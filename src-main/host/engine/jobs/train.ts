@@ -31,7 +31,7 @@ function chooseModel(project: Project, params: JobParams<'train'>): ModelRecord 
     return model;
   }
   const clip = getClip(project, params.clipId);
-  const preset = params.preset ?? 'cpu-tiny';
+  const preset = params.preset ?? 'plate-preview';
   const config = presetConfig(preset);
   const data = planFaceData(project, clip.id, params.frames);
   const existing = listModels(project).filter((m) => m.clipId === clip.id && m.config.preset === preset && sameFrames(m.data, data)).at(-1);

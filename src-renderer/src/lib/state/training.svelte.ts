@@ -19,7 +19,7 @@ export class TrainingState {
   lossTotal = $state(0);
   previewStep = $state<number | null>(null);
   previewUrl = $state<string | null>(null);
-  preset = $state('cpu-tiny');
+  preset = $state('plate-preview');
   steps = $state(1500);
   checkpointEvery = $state(50);
   previewEvery = $state(25);
