@@ -97,7 +97,10 @@ export const PRESETS: Record<string, ModelConfig> = {
   // Plate-conditioned presets (edit, don't redraw; bench/benchmarks/plate-quality.ts): the cpu-tiny
   // and cpu-small networks with the warped plate as input and the face-weighted L1 (w = 10; at
   // w = 0 the network settles on returning the warped plate and corrects nothing). Tuned on the
-  // validation half of tedlieu 0–999's held-out frames, time-shifted by 1 s, inside the face.
+  // validation half of tedlieu 0–999's held-out frames, time-shifted by 1 s, inside the face, on
+  // the native backend (2 cores): plate-preview's network adds 1.1 dB to the warped plate after
+  // 1500 steps (40 s); plate-quality's 12,000 steps take 24.5 min and add 0.24 dB at 128²
+  // (26.57 dB / SSIM 0.855 against the stronger nearest neighbour's 23.28 / 0.698).
   'plate-preview': {
     preset: 'plate-preview',
     network: { resolution: 64, levels: 4, widthMultiplier: 0.25, windowSize: 11, dropout: [], refine: true, initStd: 0.02, discriminatorLayers: 2, plate: true },
