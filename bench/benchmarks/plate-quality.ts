@@ -37,7 +37,7 @@ import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
 import { NearestNeighbour, poseOnlyGroups, FACE_PARAMETER_GROUPS } from '../../src-main/engine/translate/nearest-neighbour.js';
 import { plateImage, strip } from '../../src-main/engine/translate/preview.js';
-import { evaluateTimeShifted, faceCoverage, shiftedPairs, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
+import { evaluateTimeShifted, faceCoverage, shiftedPairs, type Candidates, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { MEDIA_DIR } from '../media.js';
 import type { Benchmark, Metric } from '../types.js';
@@ -217,7 +217,7 @@ function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run
   for (const shift of SHIFTS) {
     const plateRuns = runs.filter((r) => r.preset === platePreset && at(r, shift));
     if (plateRuns.length === 0) continue;
-    const face = (pick: (s: ShiftedScores) => ImageScores | undefined, of = plateRuns): ImageScores[] => of.map((r) => pick(at(r, shift)!.face)!).filter(Boolean) as ImageScores[];
+    const face = (pick: (s: Candidates) => ImageScores | undefined, of = plateRuns): ImageScores[] => of.map((r) => pick(at(r, shift)!.face)!).filter(Boolean) as ImageScores[];
     const psnr = spread(face((s) => s.model).map((s) => s.psnr));
     const neighbour = face((s) => s.nearestNeighbour);
     const prefix = `${clip}_k${shift}_face`;

@@ -25,7 +25,7 @@ export interface ShiftedScores extends Candidates {
   face: Candidates;
 }
 
-interface Candidates {
+export interface Candidates {
   model: ImageScores;
   /** The plate of frame t itself, unedited. */
   plate: ImageScores;
