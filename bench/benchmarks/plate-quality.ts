@@ -35,7 +35,7 @@ import { synthesize } from '../../src-main/engine/translate/inference.js';
 import { meanScores, scoreImage, type ImageScores } from '../../src-main/engine/translate/metrics.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
-import { NearestNeighbour, poseOnlyGroups, FACE_PARAMETER_GROUPS } from '../../src-main/engine/translate/nearest-neighbour.js';
+import { baselineRetrievals, FACE_PARAMETER_GROUPS, NearestNeighbour, poseOnlyGroups, RETRIEVAL_KINDS, strongerRetrieval } from '../../src-main/engine/translate/nearest-neighbour.js';
 import { plateImage, strip } from '../../src-main/engine/translate/preview.js';
 import { evaluateTimeShifted, faceCoverage, shiftedPairs, type Candidates, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
@@ -110,15 +110,15 @@ async function scoreAtCrop(project: Project, clipId: number, plate: Trained, pap
   const signed = async (frame: number): Promise<Float32Array> => bytesToSigned((await atCrop.readTarget(frame)).data);
   const upsampled = (image: Float32Array, from: number): Float32Array => {
     const out = new Float32Array(size * size * 3);
-    addUpsampledCorrection(out, size, image, new Float32Array(image.length), from);
+    addUpsampledCorrection(out, size, image, undefined, from);
     return out;
   };
-  const neighbours = [new NearestNeighbour(source, split.train, FACE_PARAMETER_GROUPS), new NearestNeighbour(source, split.train, poseOnlyGroups(FACE_PARAMETER_GROUPS))];
+  const neighbours = baselineRetrievals(source, split.train, FACE_PARAMETER_GROUPS);
   const results: NonNullable<Run['atCrop']> = [];
   for (const shift of SHIFTS) {
     const pairs = shiftedPairs(source, split.heldOut, shift, CROP_PAIRS);
     if (pairs.length === 0) continue;
-    const scores = { model: [] as ImageScores[], paperModel: [] as ImageScores[], warpedPlate: [] as ImageScores[], plate: [] as ImageScores[], neighbours: [[], []] as ImageScores[][] };
+    const scores = { model: [] as ImageScores[], paperModel: [] as ImageScores[], warpedPlate: [] as ImageScores[], plate: [] as ImageScores[], neighbours: { 'all parameters': [] as ImageScores[], 'head pose': [] as ImageScores[] } };
     for (const pair of pairs) {
       const t = source.frame(pair.plate);
       const tk = source.frame(pair.target);
@@ -137,14 +137,14 @@ async function scoreAtCrop(project: Project, clipId: number, plate: Trained, pap
         const [paperOutput] = synthesize(paper.network.generator, [(await paper.source.sample(pair.target)).input]);
         scores.paperModel.push(scoreImage(upsampled(paperOutput!, paper.source.resolution), truth, size, size, mask));
       }
-      for (const [k, retrieval] of neighbours.entries()) scores.neighbours[k]!.push(scoreImage(await signed(source.frame(retrieval.nearest(source.parameters(pair.target)))), truth, size, size, mask));
+      for (const kind of RETRIEVAL_KINDS) scores.neighbours[kind].push(scoreImage(await signed(source.frame(neighbours[kind].nearest(source.parameters(pair.target)))), truth, size, size, mask));
     }
-    const [all, pose] = scores.neighbours.map(meanScores) as [ImageScores, ImageScores];
+
     results.push({
       shift, pairs: pairs.length, cropSize: size,
       model: meanScores(scores.model), warpedPlate: meanScores(scores.warpedPlate), plate: meanScores(scores.plate),
       ...(paper ? { paperModel: meanScores(scores.paperModel) } : {}),
-      nearestNeighbour: pose.psnr > all.psnr ? pose : all,
+      nearestNeighbour: strongerRetrieval({ 'all parameters': meanScores(scores.neighbours['all parameters']), 'head pose': meanScores(scores.neighbours['head pose']) }).scores,
     });
   }
   return results;

@@ -22,7 +22,7 @@ import { synthesize } from '../../src-main/engine/translate/inference.js';
 import { meanScores, scoreImage, type ImageScores } from '../../src-main/engine/translate/metrics.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
-import { FACE_PARAMETER_GROUPS, NearestNeighbour } from '../../src-main/engine/translate/nearest-neighbour.js';
+import { FACE_PARAMETER_GROUPS, NearestNeighbour, poseOnlyGroups } from '../../src-main/engine/translate/nearest-neighbour.js';
 import { conditioningImage, strip } from '../../src-main/engine/translate/preview.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
 import { MEDIA_DIR } from '../media.js';
@@ -68,7 +68,7 @@ export const translateQualityBenchmark: Benchmark = {
         network.restore(loadLatestCheckpoint(project, model.id)!);
         const evaluation = await evaluate(network.generator, source, split, parameterGroups);
         // The stronger retrieval: head pose only.
-        const poseOnly = new NearestNeighbour(source, split.train, FACE_PARAMETER_GROUPS.map((g) => ({ ...g, weight: g.name.startsWith('head') ? 1 : 0 })));
+        const poseOnly = new NearestNeighbour(source, split.train, poseOnlyGroups(FACE_PARAMETER_GROUPS));
         const fullNeighbours = new NearestNeighbour(source, split.train, parameterGroups);
         const poseScores: ImageScores[] = [];
         for (const index of split.heldOut) {

@@ -25,11 +25,11 @@ function input(window: number, correspondence: [number, number, number][], older
 test('face weights: 1 on the background, 1 + w on skin, 1 + 2w in the openings, from the newest window slot only', () => {
   const pixels: [number, number, number][] = [[-1, -1, -1], [0.2, -0.4, 1], [0.1, 0.3, -1], [-1, -1, -1]];
   const x = input(3, pixels);
-  const weights = faceWeights(x, 3, 4);
+  const weights = faceWeights(x, 4);
   assert.deepEqual(Array.from(weights.dataSync()), [1, 5, 9, 1]);
   assert.deepEqual(weights.shape, [1, 2, 2, 1]);
   const older = input(3, pixels, true);
-  const olderWeights = faceWeights(older, 3, 4);
+  const olderWeights = faceWeights(older, 4);
   assert.deepEqual(Array.from(olderWeights.dataSync()), [1, 5, 9, 1], 'the older slots\' faces do not count');
   tf.dispose([x, weights, older, olderWeights]);
 });

@@ -61,7 +61,7 @@ export const synthCommand: CliCommand = {
         const count = last - first + 1;
         const fullPlates = readFrames(clip.path, info, { start: first, count, signal: context.signal });
         // A plate-conditioned model gets each frame's own plate, unwarped: the tracked performance is the plate's.
-        const plateInput = record.config.network.plate ? new PlateInput(conditioning, ClipConditioning.open(project, clip.id, { size: crop.size, crop, windowSize: 1 })) : undefined;
+        const plateInput = record.config.network.plate ? new PlateInput(conditioning) : undefined;
         const plates = plateInput ? plateInput.follow(fullPlates, { first, count }, context.signal) : fullPlates;
         const inputFor = (f: number): Float32Array => (plateInput ? plateInput.input(f, conditioning.volumeAt(f), conditioning.params(f)) : conditioning.volumeAt(f));
         const frames = synthesizeIntoPlates(plates, {

@@ -1,7 +1,7 @@
 import { DvpError } from '../../shared/errors.js';
 import type { FrameParams } from '../face/model.js';
 import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel, type TrackedFrame } from '../face/store.js';
-import { readFrame, type RgbFrame } from '../media/frame-reader.js';
+import { readFrame, readFrames, type CropRect, type RgbFrame } from '../media/frame-reader.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import { cropFromTracking, faceModelVersion, loadShotCrop, saveShotCrop, shotCropOutdated, validateCrop, type StoredShotCrop } from './crop-store.js';
@@ -77,6 +77,11 @@ export class ClipConditioning {
     return new ClipConditioning(clip, model, frames, crop, size, options.windowSize ?? DEFAULT_WINDOW_SIZE);
   }
 
+  /** The same clip, tracking and crop conditioned at another size (nothing is read again). */
+  atSize(size: number, windowSize = this.windowSize): ClipConditioning {
+    return new ClipConditioning(this.clip, this.model, this.frames, this.crop, size, windowSize);
+  }
+
   get firstFrame(): number {
     return this.frames[0]!.frame;
   }
@@ -117,11 +122,16 @@ export class ClipConditioning {
 
   /** The real frame cut by the shot crop and scaled to the network size (the training target). */
   readTarget(frame: number, signal?: AbortSignal): Promise<RgbFrame> {
+    return readFrame(this.clip.path, clipVideoInfo(this.clip), frame, this.targetCut(signal));
+  }
+
+  /** `count` real frames from `first`, cut and scaled as `readTarget` does, in one decode. */
+  readTargets(first: number, count: number, signal?: AbortSignal): AsyncGenerator<RgbFrame> {
+    return readFrames(this.clip.path, clipVideoInfo(this.clip), { start: first, count, ...this.targetCut(signal) });
+  }
+
+  private targetCut(signal?: AbortSignal): { crop: CropRect; size: { width: number; height: number }; signal?: AbortSignal } {
     const { x, y, size } = this.crop;
-    return readFrame(this.clip.path, clipVideoInfo(this.clip), frame, {
-      crop: { x, y, width: size, height: size },
-      size: { width: this.size, height: this.size },
-      ...(signal ? { signal } : {}),
-    });
+    return { crop: { x, y, width: size, height: size }, size: { width: this.size, height: this.size }, ...(signal ? { signal } : {}) };
   }
 }

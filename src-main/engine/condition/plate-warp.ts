@@ -18,6 +18,10 @@ export class PlateWarp {
   private readonly dx: Float32Array;
   private readonly dy: Float32Array;
   private readonly weight: Float32Array;
+  /** The exact displacement and the face's coverage, kept while the fields above are blurred. */
+  private readonly exactX: Float32Array;
+  private readonly exactY: Float32Array;
+  private readonly inside: Float32Array;
   private readonly scratch: Float32Array;
 
   constructor(private readonly conditioner: FaceConditioner) {
@@ -26,6 +30,9 @@ export class PlateWarp {
     this.dx = new Float32Array(size * size);
     this.dy = new Float32Array(size * size);
     this.weight = new Float32Array(size * size);
+    this.exactX = new Float32Array(size * size);
+    this.exactY = new Float32Array(size * size);
+    this.inside = new Float32Array(size * size);
     this.scratch = new Float32Array(size);
   }
 
@@ -80,10 +87,10 @@ export class PlateWarp {
 
   /** Outside the face: the mean displacement of the face pixels around, times min(1, 2 × their share). */
   private extendOutsideFace(): void {
-    const { size, dx, dy, weight } = this;
-    const inside = weight.slice();
-    const exactX = dx.slice();
-    const exactY = dy.slice();
+    const { size, dx, dy, weight, inside, exactX, exactY } = this;
+    inside.set(weight);
+    exactX.set(dx);
+    exactY.set(dy);
     const radius = Math.max(1, Math.round(size / 20));
     for (const field of [dx, dy, weight]) {
       for (let pass = 0; pass < 2; pass++) {

@@ -1,6 +1,4 @@
 import { DvpError } from '../../shared/errors.js';
-import { readFrames } from '../media/frame-reader.js';
-import { clipVideoInfo } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import { bytesToSigned, type TrainingExample, type TrainingSource } from '../translate/dataset.js';
 import { ClipConditioning } from './clip-conditioning.js';
@@ -51,18 +49,11 @@ export class ConditionedClipSource implements TrainingSource {
     if (examples.length === 0) {
       throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} has no tracked frames with a face in ${start}-${end} to train on.`, { file: project.file });
     }
-    const { x, y, size } = conditioning.crop;
     const first = examples[0]!;
     const last = examples.at(-1)!;
     const wanted = new Set(examples);
     const targets = new Map<number, Uint8Array>();
-    for await (const frame of readFrames(conditioning.clip.path, clipVideoInfo(conditioning.clip), {
-      start: first,
-      count: last - first + 1,
-      crop: { x, y, width: size, height: size },
-      size: { width: options.resolution, height: options.resolution },
-      ...(options.signal ? { signal: options.signal } : {}),
-    })) {
+    for await (const frame of conditioning.readTargets(first, last - first + 1, options.signal)) {
       if (wanted.has(frame.index)) targets.set(frame.index, frame.data);
     }
     return new ConditionedClipSource(conditioning, examples, targets);

@@ -12,41 +12,33 @@ import { plateConditionedInput, PlateWarp } from '../condition/plate-warp.js';
 import { CHANNELS_PER_FRAME } from '../condition/frame-renderer.js';
 import { DvpError } from '../../shared/errors.js';
 import type { FrameParams } from '../face/model.js';
-import { readFrames, type RgbFrame } from '../media/frame-reader.js';
-import { clipVideoInfo } from '../project/clips.js';
+import type { RgbFrame } from '../media/frame-reader.js';
 import { bytesToSigned } from '../translate/dataset.js';
 import { plateImage } from '../translate/preview.js';
 import type { SynthesizedCrop } from './composite.js';
 
 export class PlateInput {
   private readonly warp: PlateWarp;
-  private readonly small = new Map<number, Uint8Array>();
-  private readonly edited = new Map<number, FrameParams>();
+  private readonly atCrop: ClipConditioning;
   private readonly cropWarp: PlateWarp;
+  /** The frame `follow` last passed: its network-size plate, and the edited face `input` was given. */
+  private current: { index: number; plate: Uint8Array; edited?: FrameParams } | undefined;
 
-  /** `conditioning`: at the network's size; `atCrop`: the same clip and crop at the crop's own size. */
-  constructor(private readonly conditioning: ClipConditioning, private readonly atCrop: ClipConditioning) {
+  /** `conditioning`: the shot at the network's size. */
+  constructor(private readonly conditioning: ClipConditioning) {
     this.warp = new PlateWarp(conditioning.conditioner);
-    this.cropWarp = new PlateWarp(atCrop.conditioner);
+    this.atCrop = conditioning.atSize(conditioning.crop.size, 1);
+    this.cropWarp = new PlateWarp(this.atCrop.conditioner);
   }
 
   /** Passes the full-size plates through, decoding each one's network-size plate beside it. */
   async *follow(plates: AsyncIterable<RgbFrame>, range: { first: number; count: number }, signal?: AbortSignal): AsyncGenerator<RgbFrame> {
-    const { clip, crop, size } = this.conditioning;
-    const small = readFrames(clip.path, clipVideoInfo(clip), {
-      start: range.first,
-      count: range.count,
-      crop: { x: crop.x, y: crop.y, width: crop.size, height: crop.size },
-      size: { width: size, height: size },
-      ...(signal ? { signal } : {}),
-    });
+    const small = this.conditioning.readTargets(range.first, range.count, signal);
     try {
       for await (const plate of plates) {
         const next = await small.next();
         if (next.done || next.value.index !== plate.index) throw new DvpError('INTERNAL', `The network-size plates fell out of step at frame ${plate.index}.`);
-        this.small.clear();
-        this.edited.clear();
-        this.small.set(plate.index, next.value.data);
+        this.current = { index: plate.index, plate: next.value.data };
         yield plate;
       }
     } finally {
@@ -56,17 +48,16 @@ export class PlateInput {
 
   /** The input of `frame` (the plate `follow` last passed) with the face moved to `edited`. */
   input(frame: number, volume: Float32Array, edited: FrameParams): Float32Array {
-    const plate = this.small.get(frame);
-    if (!plate) throw new DvpError('INTERNAL', `No network-size plate for frame ${frame}.`);
-    this.edited.set(frame, edited);
+    const current = this.at(frame);
+    current.edited = edited;
     const from = this.warp.faceInCrop(this.conditioning.params(frame));
     const to = this.warp.faceInCrop(edited);
-    return plateConditionedInput(volume, CHANNELS_PER_FRAME * this.conditioning.windowSize, this.warp, bytesToSigned(plate), from, to);
+    return plateConditionedInput(volume, CHANNELS_PER_FRAME * this.conditioning.windowSize, this.warp, bytesToSigned(current.plate), from, to);
   }
 
   /** The picture to composite for `plate`, whose network input and output are given. */
   atCropResolution(plate: RgbFrame, input: Float32Array, output: Float32Array): SynthesizedCrop {
-    const edited = this.edited.get(plate.index);
+    const { edited } = this.at(plate.index);
     if (!edited) throw new DvpError('INTERNAL', `No edited face for frame ${plate.index}.`);
     const { crop } = this.atCrop;
     const n = this.conditioning.size;
@@ -79,13 +70,18 @@ export class PlateInput {
     addUpsampledCorrection(picture, size, output, plateImage(input, n), n);
     return { size, data: picture };
   }
+
+  private at(frame: number): NonNullable<PlateInput['current']> {
+    if (this.current?.index !== frame) throw new DvpError('INTERNAL', `No network-size plate for frame ${frame}.`);
+    return this.current;
+  }
 }
 
 /**
- * picture (size²×3) += the network's correction (output − warped plate, n²×3) upsampled
- * bilinearly to size², clamped to [−1, 1].
+ * picture (size²×3) += the network's correction (output − warped plate, n²×3; without a warped
+ * plate, the output itself) upsampled bilinearly to size², clamped to [−1, 1].
  */
-export function addUpsampledCorrection(picture: Float32Array, size: number, output: Float32Array, warpedSmall: Float32Array, n: number): void {
+export function addUpsampledCorrection(picture: Float32Array, size: number, output: Float32Array, warpedSmall: Float32Array | undefined, n: number): void {
   const scale = n / size;
   for (let y = 0; y < size; y++) {
     const sy = Math.min(n - 1, Math.max(0, (y + 0.5) * scale - 0.5));
@@ -98,7 +94,7 @@ export function addUpsampledCorrection(picture: Float32Array, size: number, outp
       const i00 = (y0 * n + x0) * 3;
       const i10 = i00 + n * 3;
       for (let c = 0; c < 3; c++) {
-        const at = (i: number): number => output[i + c]! - warpedSmall[i + c]!;
+        const at = (i: number): number => output[i + c]! - (warpedSmall ? warpedSmall[i + c]! : 0);
         const top = at(i00) + fx * (at(i00 + 3) - at(i00));
         const bottom = at(i10) + fx * (at(i10 + 3) - at(i10));
         const o = (y * size + x) * 3 + c;

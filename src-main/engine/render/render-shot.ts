@@ -19,7 +19,6 @@ import { checkModelCrop } from '../translate/model-source.js';
 import { featherMask } from './composite.js';
 import { EDIT_REGION_NAMES, type EditRegionName } from './edit-regions.js';
 import { EditedShot, type FrameSpan } from './edited-shot.js';
-import { ClipConditioning } from '../condition/clip-conditioning.js';
 import { PlateInput } from './plate-input.js';
 import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
 import { cropFeatherMask, emptyMask, RegionMasker, type CropMask, type RegionMaskOptions } from './region-mask.js';
@@ -207,8 +206,6 @@ export async function openShotRender(project: Project, options: RenderShotOption
   const scratch = { tracked: emptyParams(), edited: emptyParams(), feather: mask };
   const maskAt = (frame: number): CropMask => frameMask(shot, masker, composite, frame, scratch);
   const info = clipVideoInfo(clip);
-  // A plate model's picture is made at the crop's own resolution (`PlateInput`).
-  const cropConditioning = record.config.network.plate ? ClipConditioning.open(project, clip.id, { size: crop.size, crop, windowSize: 1 }) : undefined;
   return {
     clip,
     shot,
@@ -221,7 +218,7 @@ export async function openShotRender(project: Project, options: RenderShotOption
       const signal = frameOptions.signal ?? options.signal;
       const count = last - first + 1;
       const fullPlates = readFrames(clip.path, info, { start: first, count, ...(signal ? { signal } : {}) });
-      const plateInput = record.config.network.plate ? new PlateInput(shot.conditioning, cropConditioning!) : undefined;
+      const plateInput = record.config.network.plate ? new PlateInput(shot.conditioning) : undefined;
       const plates = plateInput ? plateInput.follow(fullPlates, { first, count }, signal) : fullPlates;
       const edited = emptyParams();
       const inputFor = (f: number): Float32Array | undefined => {

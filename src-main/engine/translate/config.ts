@@ -126,6 +126,14 @@ export function presetConfig(name: string): ModelConfig {
 /** Channels of the warped plate a plate-conditioned network takes after its conditioning volume. */
 export const PLATE_CHANNELS = 3;
 
+/**
+ * Where the current frame's nine channels start in a network input of `channels` per pixel:
+ * its newest window slot (a plate network's PLATE_CHANNELS, fewer than a slot, come after it).
+ */
+export function currentFrameOffset(channels: number): number {
+  return CHANNELS_PER_FRAME * (Math.floor(channels / CHANNELS_PER_FRAME) - 1);
+}
+
 export function inputChannels(network: NetworkConfig): number {
   return CHANNELS_PER_FRAME * network.windowSize + (network.plate ? PLATE_CHANNELS : 0);
 }

@@ -10,7 +10,7 @@ import { throwIfCancelled } from '../../shared/cancel.js';
 import type { DataSplit, TrainingSource } from './dataset.js';
 import { synthesize } from './inference.js';
 import { meanScores, scoreImage, type ImageScores } from './metrics.js';
-import { NearestNeighbour, poseOnlyGroups, type ParameterGroup } from './nearest-neighbour.js';
+import { baselineRetrievals, RETRIEVAL_KINDS, strongerRetrieval, type ParameterGroup, type RetrievalKind } from './nearest-neighbour.js';
 import type { Generator } from './network.js';
 
 export interface Evaluation {
@@ -32,8 +32,8 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
   const indices = split.heldOut.filter((_, i) => i % stride === 0);
   const batch = Math.max(1, options.batchSize ?? 4);
   const modelScores: ImageScores[] = [];
-  const neighbours = options.nearestNeighbour ? undefined : [new NearestNeighbour(source, split.train, groups), new NearestNeighbour(source, split.train, poseOnlyGroups(groups))];
-  const retrieved: ImageScores[][] = [[], []];
+  const neighbours = options.nearestNeighbour ? undefined : baselineRetrievals(source, split.train, groups);
+  const retrieved: Record<RetrievalKind, ImageScores[]> = { 'all parameters': [], 'head pose': [] };
   const plateOf = plateShift(source, split.heldOut);
   let generatorSeconds = 0;
   for (let start = 0; start < indices.length; start += batch) {
@@ -46,16 +46,16 @@ export async function evaluate(generator: Generator, source: TrainingSource, spl
     for (let k = 0; k < chunk.length; k++) {
       const truth = examples[k]!.target;
       modelScores.push(scoreImage(outputs[k]!, truth, source.resolution, source.resolution));
-      neighbours?.forEach((retrieval, n) => {
-        retrieved[n]!.push(scoreImage(source.target(retrieval.nearest(source.parameters(chunk[k]!))), truth, source.resolution, source.resolution));
-      });
+      for (const kind of neighbours ? RETRIEVAL_KINDS : []) {
+        retrieved[kind].push(scoreImage(source.target(neighbours![kind].nearest(source.parameters(chunk[k]!))), truth, source.resolution, source.resolution));
+      }
     }
     options.onFrame?.(Math.min(indices.length, start + batch), indices.length);
   }
   return {
     frames: indices.map((i) => source.frame(i)),
     model: meanScores(modelScores),
-    nearestNeighbour: options.nearestNeighbour ?? stronger(meanScores(retrieved[0]!), meanScores(retrieved[1]!)),
+    nearestNeighbour: options.nearestNeighbour ?? strongerRetrieval({ 'all parameters': meanScores(retrieved['all parameters']), 'head pose': meanScores(retrieved['head pose']) }).scores,
     secondsPerFrame: generatorSeconds / Math.max(1, indices.length),
     ...(source.sampleWithPlate ? { plateShift: EVALUATION_PLATE_SHIFT } : {}),
   };
@@ -84,8 +84,4 @@ function nearestOther(byFrame: ReadonlyMap<number, number>, frame: number): numb
     }
   }
   return best;
-}
-
-function stronger(a: ImageScores, b: ImageScores): ImageScores {
-  return b.psnr > a.psnr ? b : a;
 }

@@ -14,6 +14,7 @@
  */
 import { DvpError } from '../../shared/errors.js';
 import type { TrainingSource } from './dataset.js';
+import type { ImageScores } from './metrics.js';
 
 export interface ParameterGroup {
   name: string;
@@ -90,4 +91,18 @@ export class NearestNeighbour {
 /** The same groups with only head pose counting: the stronger retrieval on a talking-head shot, where pose moves most pixels. */
 export function poseOnlyGroups(groups: readonly ParameterGroup[]): ParameterGroup[] {
   return groups.map((g) => ({ ...g, weight: g.name.startsWith('head') ? g.weight : 0 }));
+}
+
+export type RetrievalKind = 'all parameters' | 'head pose';
+export const RETRIEVAL_KINDS: readonly RetrievalKind[] = ['all parameters', 'head pose'];
+
+/** The two retrievals a baseline is scored with: by `groups` as weighted, and by head pose alone. */
+export function baselineRetrievals(source: TrainingSource, train: readonly number[], groups: readonly ParameterGroup[]): Record<RetrievalKind, NearestNeighbour> {
+  return { 'all parameters': new NearestNeighbour(source, train, groups), 'head pose': new NearestNeighbour(source, train, poseOnlyGroups(groups)) };
+}
+
+/** Of the two retrievals' mean scores, the stronger (higher PSNR): the baseline a model is compared with. */
+export function strongerRetrieval(scores: Record<RetrievalKind, ImageScores>): { kind: RetrievalKind; scores: ImageScores } {
+  const kind: RetrievalKind = scores['head pose'].psnr > scores['all parameters'].psnr ? 'head pose' : 'all parameters';
+  return { kind, scores: scores[kind] };
 }

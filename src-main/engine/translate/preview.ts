@@ -1,14 +1,10 @@
 import { writePng, type RgbImage } from '../media/png.js';
-import { CHANNELS_PER_FRAME, PLATE_CHANNELS } from './config.js';
+import { currentFrameOffset, PLATE_CHANNELS } from './config.js';
 import { signedToBytes } from './dataset.js';
 
-/**
- * The current frame's diffuse-colour conditioning image (first three channels of the newest
- * window slot; a plate-conditioned input has its PLATE_CHANNELS, fewer than a slot, after it).
- */
+/** The current frame's diffuse-colour conditioning image (the first three of its channels). */
 export function conditioningImage(input: Float32Array, resolution: number): Float32Array {
-  const channels = input.length / (resolution * resolution);
-  return threeChannels(input, resolution, CHANNELS_PER_FRAME * (Math.floor(channels / CHANNELS_PER_FRAME) - 1));
+  return threeChannels(input, resolution, currentFrameOffset(input.length / (resolution * resolution)));
 }
 
 /** The warped plate of a plate-conditioned input (its last three channels). */

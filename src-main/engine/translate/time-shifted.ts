@@ -8,11 +8,11 @@
  * both kinds of network are scored on the same pairs.
  */
 import { throwIfCancelled } from '../../shared/cancel.js';
-import { CHANNELS_PER_FRAME } from './config.js';
+import { currentFrameOffset } from './config.js';
 import type { DataSplit, TrainingSource } from './dataset.js';
 import { synthesize } from './inference.js';
 import { meanScores, scoreImage, type ImageScores } from './metrics.js';
-import { NearestNeighbour, poseOnlyGroups, type ParameterGroup } from './nearest-neighbour.js';
+import { baselineRetrievals, RETRIEVAL_KINDS, strongerRetrieval, type ParameterGroup, type RetrievalKind } from './nearest-neighbour.js';
 import type { Generator } from './network.js';
 import { plateImage } from './preview.js';
 
@@ -33,10 +33,10 @@ export interface Candidates {
   warpedPlate?: ImageScores;
   /** The stronger nearest neighbour by PSNR, and which one it was. */
   nearestNeighbour: ImageScores;
-  neighbourKind: 'all parameters' | 'head pose';
+  neighbourKind: RetrievalKind;
 }
 
-type Kind = 'model' | 'plate' | 'warpedPlate' | 'all parameters' | 'head pose';
+type Kind = 'model' | 'plate' | 'warpedPlate' | RetrievalKind;
 
 export interface ShiftedPair {
   plate: number;
@@ -63,7 +63,7 @@ export async function evaluateTimeShifted(
   options: { shifts: readonly number[]; maxPairs?: number; signal?: AbortSignal },
 ): Promise<ShiftedScores[]> {
   const r = source.resolution;
-  const neighbours = { 'all parameters': new NearestNeighbour(source, split.train, groups), 'head pose': new NearestNeighbour(source, split.train, poseOnlyGroups(groups)) } as const;
+  const neighbours = baselineRetrievals(source, split.train, groups);
   const results: ShiftedScores[] = [];
   for (const shift of options.shifts) {
     const pairs = shiftedPairs(source, split.heldOut, shift, options.maxPairs ?? 60);
@@ -82,7 +82,7 @@ export async function evaluateTimeShifted(
       add('model', output!, example.target, mask);
       add('plate', source.target(pair.plate), example.target, mask);
       if (source.sampleWithPlate) add('warpedPlate', plateImage(example.input, r), example.target, mask);
-      for (const kind of ['all parameters', 'head pose'] as const) add(kind, source.target(neighbours[kind].nearest(source.parameters(pair.target))), example.target, mask);
+      for (const kind of RETRIEVAL_KINDS) add(kind, source.target(neighbours[kind].nearest(source.parameters(pair.target))), example.target, mask);
     }
     results.push({ shift, pairs: pairs.length, ...candidates(crop), face: candidates(face) });
   }
@@ -91,13 +91,13 @@ export async function evaluateTimeShifted(
 
 function candidates(scores: ReadonlyMap<Kind, ImageScores[]>): Candidates {
   const mean = (kind: Kind): ImageScores => meanScores(scores.get(kind) ?? []);
-  const poseWins = mean('head pose').psnr > mean('all parameters').psnr;
+  const neighbour = strongerRetrieval({ 'all parameters': mean('all parameters'), 'head pose': mean('head pose') });
   return {
     model: mean('model'),
     plate: mean('plate'),
     ...(scores.has('warpedPlate') ? { warpedPlate: mean('warpedPlate') } : {}),
-    nearestNeighbour: mean(poseWins ? 'head pose' : 'all parameters'),
-    neighbourKind: poseWins ? 'head pose' : 'all parameters',
+    nearestNeighbour: neighbour.scores,
+    neighbourKind: neighbour.kind,
   };
 }
 
@@ -105,7 +105,7 @@ function candidates(scores: ReadonlyMap<Kind, ImageScores[]>): Candidates {
 export function faceCoverage(input: Float32Array, resolution: number): Float32Array {
   const pixels = resolution * resolution;
   const channels = input.length / pixels;
-  const offset = CHANNELS_PER_FRAME * (Math.floor(channels / CHANNELS_PER_FRAME) - 1) + 3;
+  const offset = currentFrameOffset(channels) + 3;
   const mask = new Float32Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const o = p * channels + offset;

@@ -23,7 +23,7 @@ export function trainStep(model: TranslationModel, input: tf.Tensor4D, target: t
   const { generator: G, discriminator: D } = model;
   const lambda = model.config.training.lambdaL1;
   const faceWeight = model.config.training.faceWeight ?? 0;
-  const weights = faceWeight > 0 ? faceWeights(input, model.config.network.windowSize, faceWeight) : undefined;
+  const weights = faceWeight > 0 ? faceWeights(input, faceWeight) : undefined;
   const learningRate = learningRateAt(model.config.training, step);
   let fake: tf.Tensor4D | undefined;
   let ganPart: tf.Scalar | undefined;
