@@ -103,12 +103,20 @@ export const EditChangeSchema = z.discriminatedUnion('kind', [
 ]);
 export type EditChange = z.input<typeof EditChangeSchema>;
 
+/**
+ * The most changes in one edit and the most keys proposed in one curves request: at their
+ * schemas' longest, both requests stay under the API's 16 MiB message limit
+ * (MAX_MESSAGE_BYTES in src-main/server/server.ts; test/shell/server-fuzz.test.ts measures).
+ */
+export const MAX_EDIT_CHANGES = 10_000;
+export const MAX_PROPOSED_KEYS = 20_000;
+
 /** One whole user edit (a drag of several keys is one), one undo step. */
 export const EditSchema = z
   .object({
     targetClipId: clipId,
     label: z.string().min(1).max(200),
-    changes: z.array(EditChangeSchema).min(1).max(10_000),
+    changes: z.array(EditChangeSchema).min(1).max(MAX_EDIT_CHANGES),
   })
   .strict();
 export type Edit = z.input<typeof EditSchema>;
@@ -171,6 +179,12 @@ export const CurvesParamsSchema = z
     /** Only these lanes' curves (all when absent); out-of-range spans are left out when given. */
     params: z.array(param).max(64).optional(),
     /** Keys to use instead of the stored ones (a drag in progress): nothing is written. */
-    proposed: z.array(z.object({ param, mode: LaneModeSchema.optional(), keys: z.array(KeyframeSchema).max(10_000) }).strict()).max(64).optional(),
+    proposed: z
+      .array(z.object({ param, mode: LaneModeSchema.optional(), keys: z.array(KeyframeSchema).max(10_000) }).strict())
+      .max(64)
+      .refine((lanes) => lanes.reduce((sum, lane) => sum + lane.keys.length, 0) <= MAX_PROPOSED_KEYS, {
+        message: `at most ${MAX_PROPOSED_KEYS} proposed keys in all`,
+      })
+      .optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -24,7 +24,8 @@ export interface StaticFile {
 
 /**
  * Maps a URL path to a file of the built UI, refusing anything that would leave `root`
- * (`..`, encoded separators, absolute paths) and unknown file types. `/` is index.html.
+ * (`..`, encoded separators, absolute paths, a symlink to anywhere else: the real path must
+ * lie inside the real `root`) and unknown file types. `/` is index.html.
  */
 export function resolveStaticFile(root: string, urlPath: string): StaticFile | null {
   let decoded: string;
@@ -40,6 +41,12 @@ export function resolveStaticFile(root: string, urlPath: string): StaticFile | n
   const file = path.resolve(base, relative);
   if (file !== base && !file.startsWith(base + path.sep)) return null;
   const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()];
-  if (!contentType || !existsSync(file) || !statSync(file).isFile()) return null;
-  return { file, contentType, immutable: relative.startsWith('assets/') };
+  if (!contentType) return null;
+  try {
+    const real = realpathSync(file);
+    if (!real.startsWith(realpathSync(base) + path.sep) || !statSync(real).isFile()) return null;
+    return { file: real, contentType, immutable: relative.startsWith('assets/') };
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 import { EngineHost } from '../../host/engine-host.js';
 import { nodeEngineSpawner } from '../../host/node-engine.js';
+import { isLoopback } from '../../server/access.js';
 import { defaultConfigDir, defaultUiDir, packageVersion } from '../../server/locations.js';
 import { startServer } from '../../server/server.js';
 import { DvpError } from '../../shared/errors.js';
@@ -8,13 +9,22 @@ import { stringOption, type CliCommand } from '../command.js';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run DVP Studio in a browser: serve the UI and the engine on 127.0.0.1 with an access token.',
-  usage: 'serve [FILE.dvp] [--port N] [--host ADDRESS] [--ui DIR]',
-  options: { port: { type: 'string' }, host: { type: 'string' }, ui: { type: 'string' } },
+  usage: 'serve [FILE.dvp] [--port N] [--host ADDRESS --tls-cert FILE --tls-key FILE] [--allow-host NAME]... [--ui DIR]',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    ui: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
+  },
   async run(context) {
     const portText = stringOption(context, 'port') ?? '0';
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DvpError('INVALID_ARGUMENT', `--port ${portText} is not a port number (0–65535; 0 picks a free one).`);
     const bindAddress = stringOption(context, 'host') ?? '127.0.0.1';
+    const tls = tlsOption(stringOption(context, 'tls-cert'), stringOption(context, 'tls-key'));
+    const allowHosts = stringList(context.values['allow-host']);
     const projectFile = context.positionals[0];
 
     const host = new EngineHost({ spawn: nodeEngineSpawner(), log: (line) => process.stderr.write(`${line}\n`) });
@@ -31,10 +41,12 @@ export const serveCommand: CliCommand = {
         version: packageVersion(),
         bindAddress,
         port,
+        tls,
+        allowHosts,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      if (bindAddress !== '127.0.0.1' && bindAddress !== 'localhost' && bindAddress !== '::1') {
-        context.stdout(`Warning: listening on ${bindAddress}; anyone who can reach this machine and has the token can use it. Prefer an SSH tunnel.`);
+      if (!isLoopback(bindAddress)) {
+        context.stdout(`Warning: listening on ${bindAddress} (HTTPS); whoever opens the URL first gets the session. Prefer an SSH tunnel.`);
       }
       context.stdout(`DVP Studio is running at ${server.url}`);
       context.stdout('Open that URL in Chromium or Chrome. Press Ctrl+C to stop.');
@@ -49,3 +61,14 @@ export const serveCommand: CliCommand = {
     }
   },
 };
+
+/** `--tls-cert` and `--tls-key` come together or not at all. */
+function tlsOption(certFile: string | undefined, keyFile: string | undefined): { certFile: string; keyFile: string } | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new DvpError('INVALID_ARGUMENT', 'HTTPS needs both --tls-cert FILE and --tls-key FILE.');
+  return { certFile, keyFile };
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
