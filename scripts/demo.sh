@@ -23,7 +23,7 @@ dvp import "$PROJECT" "$MEDIA/source-lp-d6-grimaces-480.mp4" --role source # cli
 
 dvp track "$PROJECT" --clip 1 --range 0-599
 dvp track "$PROJECT" --clip 2 --range 0-299
-dvp overlay "$PROJECT" --clip 1 --range 0-149 --out "$OUT/tracking-check.mp4"
+dvp overlay "$PROJECT" --clip 1 --range 0-149 --out "$OUT/tracking-check.mp4" --overwrite
 dvp condition "$PROJECT" --clip 1 --frame 100 --out "$OUT/conditioning"
 
 # Train on frames 0–399, hold out 400–599 for the evaluation against the nearest-neighbour baseline.
@@ -33,12 +33,12 @@ dvp eval "$PROJECT" --max-frames 100
 
 # Expression reenactment: the source actor's grimaces drive the target's face.
 dvp reenact "$PROJECT" --source 2 --mode expression
-dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-expression.mov"
+dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-expression.mov" --overwrite
 dvp undo "$PROJECT"
 
 # Full-head reenactment: pose, expression, gaze and blinks from the source.
 dvp reenact "$PROJECT" --source 2 --mode full
-dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-full-head.mov"
+dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/reenacted-full-head.mov" --overwrite
 dvp undo "$PROJECT"
 
 # Gaze redirection by keyframes: look left, hold, come back.
@@ -46,11 +46,11 @@ dvp key "$PROJECT" --param gazeYaw --frame 0 --value 0 --interp bezier
 dvp key "$PROJECT" --param gazeYaw --frame 40 --value -15 --interp hold
 dvp key "$PROJECT" --param gazeYaw --frame 90 --value -15 --interp bezier
 dvp key "$PROJECT" --param gazeYaw --frame 130 --value 0
-dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/gaze-edit.mov"
+dvp render "$PROJECT" --range 0-149 --format prores-hq --audio target --out "$OUT/gaze-edit.mov" --overwrite
 for _ in 1 2 3 4; do dvp undo "$PROJECT"; done
 
 # Visual dubbing: another speaker's mouth and audio.
-dvp dub "$PROJECT" --source "$MEDIA/source-wda-aoc-512.mp4" --range 0-149 --out "$OUT/dub.mov"
+dvp dub "$PROJECT" --source "$MEDIA/source-wda-aoc-512.mp4" --range 0-149 --out "$OUT/dub.mov" --overwrite
 
 dvp info "$PROJECT"
 echo "Renders, the tracking check and the conditioning contact sheet are in $OUT/." >&2

@@ -39,6 +39,8 @@ export const jobKinds = {
       /** Inclusive frame range; the whole clip when absent. */
       range: z.object({ first: z.number().int().nonnegative(), last: z.number().int().nonnegative() }).optional(),
       audio: z.enum(['keep', 'none']).default('keep'),
+      /** Replace an existing file at `output` (the UI asks first); an input is never replaced. */
+      overwrite: z.boolean().default(false),
     }),
     result: z.object({ output: z.string(), frames: z.number().int().nonnegative(), timecode: z.string() }),
     title: (p) => `${FORMAT_LABEL[p.format]} → ${basename(p.output)}`,
@@ -108,6 +110,8 @@ export const jobKinds = {
       composite: CompositeModeSchema.default('region'),
       /** Region composite: match the network's colours to the plate around the mask, per frame. */
       colourMatch: z.boolean().default(false),
+      /** Replace an existing file at `output` (the UI asks first); the project's files and clips are never replaced. */
+      overwrite: z.boolean().default(false),
     }),
     result: z.object({
       output: z.string(),

@@ -14,6 +14,10 @@ export type DvpErrorCode =
   | 'PROJECT_LOCKED'
   | 'NOT_FOUND'
   | 'OUTPUT_UNWRITABLE'
+  /** The output path exists and replacing it was not asked for (`--overwrite`, or `overwrite: true` after the UI confirmed). */
+  | 'OUTPUT_EXISTS'
+  /** The output path is one of the job's inputs (a clip's media, the project file, a transcode's source). */
+  | 'OUTPUT_IS_INPUT'
   | 'DISK_FULL'
   | 'INVALID_ARGUMENT'
   | 'FFMPEG_FAILED'

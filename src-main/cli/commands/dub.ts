@@ -7,14 +7,15 @@ import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
-import { COMPOSITE_OPTIONS, COMPOSITE_USAGE, describeRender, parseComposite, parseFormat, parseId } from './render.js';
+import { COMPOSITE_OPTIONS, COMPOSITE_USAGE, describeRender, OVERWRITE_OPTION, parseComposite, parseFormat, parseId } from './render.js';
 
 export const dubCommand: CliCommand = {
   name: 'dub',
   summary: "Visual dubbing: the dub video drives the target's mouth (imported and tracked if need be) and the shot is rendered with the dubbed audio.",
-  usage: `dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--format prores-hq|prores-4444|h264] [--range A-B] ${COMPOSITE_USAGE} [--shot ID] [--model ID] ${BACKEND_USAGE} [--json]`,
+  usage: `dub FILE.dvp --source DUB_VIDEO [--audio DUB.wav] [--offset N] [--out OUT.mov] [--overwrite] [--format prores-hq|prores-4444|h264] [--range A-B] ${COMPOSITE_USAGE} [--shot ID] [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
     ...COMPOSITE_OPTIONS,
+    ...OVERWRITE_OPTION,
     source: { type: 'string' },
     audio: { type: 'string' },
     offset: { type: 'string' },
@@ -51,6 +52,7 @@ export const dubCommand: CliCommand = {
         targetClipId: target.id,
         dubVideo: path.resolve(dubVideo),
         out: path.resolve(out),
+        overwrite: context.values.overwrite === true,
         format,
         composite,
         colourMatch: context.values['colour-match'] === true,

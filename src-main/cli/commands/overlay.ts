@@ -7,8 +7,8 @@ import { parseFrameRange } from '../range.js';
 export const overlayCommand: CliCommand = {
   name: 'overlay',
   summary: 'Render a check video of the tracking: fitted mesh, landmarks, eyes and gaze rays over the clip.',
-  usage: 'overlay FILE.dvp --clip ID --out OVERLAY.mp4 [--range A-B] [--raw]',
-  options: { clip: { type: 'string' }, out: { type: 'string' }, range: { type: 'string' }, raw: { type: 'boolean' } },
+  usage: 'overlay FILE.dvp --clip ID --out OVERLAY.mp4 [--overwrite] [--range A-B] [--raw]',
+  options: { clip: { type: 'string' }, out: { type: 'string' }, range: { type: 'string' }, raw: { type: 'boolean' }, overwrite: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const clipText = stringOption(context, 'clip');
@@ -23,6 +23,7 @@ export const overlayCommand: CliCommand = {
       const result = await renderOverlay(project, {
         clipId: Number(clipText),
         out,
+        overwrite: context.values.overwrite === true,
         ...(range ? { range } : {}),
         raw: context.values.raw === true,
         signal: context.signal,

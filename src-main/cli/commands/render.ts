@@ -38,6 +38,9 @@ export function parseComposite(text: string | undefined): CompositeMode {
 export const COMPOSITE_OPTIONS = { composite: { type: 'string' }, 'colour-match': { type: 'boolean' } } as const;
 export const COMPOSITE_USAGE = '[--composite region|crop] [--colour-match]';
 
+/** `--overwrite`: replace an existing output file (never an input); shared by every command that writes a video. */
+export const OVERWRITE_OPTION = { overwrite: { type: 'boolean' } } as const;
+
 /** What the composite did and the seam it left, in one line. */
 export function describeComposite(summary: RenderSummary): string {
   const { seam } = summary;
@@ -89,9 +92,10 @@ export function printRender(context: CommandContext, summary: RenderSummary): vo
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "Render a shot's edit to ProRes or H.264: edited parameters → conditioning → network → composited into the plate, with timecode and audio.",
-  usage: `render FILE.dvp --out OUT.mov [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] ${COMPOSITE_USAGE} [--model ID] ${BACKEND_USAGE} [--json]`,
+  usage: `render FILE.dvp --out OUT.mov [--overwrite] [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] ${COMPOSITE_USAGE} [--model ID] ${BACKEND_USAGE} [--json]`,
   options: {
     ...COMPOSITE_OPTIONS,
+    ...OVERWRITE_OPTION,
     shot: { type: 'string' },
     range: { type: 'string' },
     format: { type: 'string' },
@@ -119,6 +123,7 @@ export const renderCommand: CliCommand = {
       const summary = await renderShotToFile(project, {
         clipId: clip.id,
         out: path.resolve(out),
+        overwrite: context.values.overwrite === true,
         format,
         audio,
         composite,

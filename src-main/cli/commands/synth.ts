@@ -16,6 +16,9 @@ import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
+import { checkOutputPath } from '../../engine/media/output-guard.js';
+import { projectInputs } from '../../engine/project/project-inputs.js';
+import { OVERWRITE_OPTION } from './render.js';
 
 function parseRange(value: string | undefined, frameCount: number): [number, number] {
   if (value === undefined) throw new DvpError('INVALID_ARGUMENT', '--range A-B is required (clip frames, inclusive).');
@@ -27,8 +30,8 @@ function parseRange(value: string | undefined, frameCount: number): [number, num
 export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'Synthesize frames with the trained network (sliding window) and composite them into the plate.',
-  usage: `synth FILE.dvp --range A-B --out FILE.mov|FILE.mp4 [--model ID] ${BACKEND_USAGE}`,
-  options: { range: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, ...BACKEND_OPTIONS },
+  usage: `synth FILE.dvp --range A-B --out FILE.mov|FILE.mp4 [--overwrite] [--model ID] ${BACKEND_USAGE}`,
+  options: { range: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, ...OVERWRITE_OPTION, ...BACKEND_OPTIONS },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const out = stringOption(context, 'out');
@@ -37,6 +40,8 @@ export const synthCommand: CliCommand = {
     const { backend, precision } = parseBackendOptions(context);
     const project = Project.open(file, { readonly: true });
     try {
+      const guard = { overwrite: context.values.overwrite === true, protect: projectInputs(project) };
+      checkOutputPath(out, guard);
       const id = stringOption(context, 'model');
       const record = id !== undefined ? getModel(project, Number(id)) : latestModel(project);
       if (!record) throw new DvpError('NOT_FOUND', `${file}: the project has no trained model; run \`dvp train\` first.`, { file });
@@ -54,7 +59,7 @@ export const synthCommand: CliCommand = {
       const info = await probeVideo(clip.path);
       const crop = conditioning.crop;
       const model = new TranslationModel(record.config);
-      const writer = FrameWriter.open({ file: out, format, width: info.width, height: info.height, fps: info.fps, ...(info.startTimecode ? { timecode: info.startTimecode } : {}) });
+      const writer = FrameWriter.open({ file: out, ...guard, format, width: info.width, height: info.height, fps: info.fps, ...(info.startTimecode ? { timecode: info.startTimecode } : {}) });
       try {
         model.restore({ manifest: checkpoint.manifest, weights: checkpoint.weights });
         let done = 0;

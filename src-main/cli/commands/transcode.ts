@@ -8,8 +8,8 @@ import { parseFrameRange } from '../range.js';
 export const transcodeCommand: CliCommand = {
   name: 'transcode',
   summary: 'Re-encode a video to ProRes 422 HQ, ProRes 4444 or an H.264 proxy, keeping timecode.',
-  usage: 'transcode VIDEO OUT --format prores-hq|prores-4444|h264 [--range A-B] [--audio keep|none|FILE]',
-  options: { format: { type: 'string' }, range: { type: 'string' }, audio: { type: 'string' } },
+  usage: 'transcode VIDEO OUT --format prores-hq|prores-4444|h264 [--range A-B] [--audio keep|none|FILE] [--overwrite]',
+  options: { format: { type: 'string' }, range: { type: 'string' }, audio: { type: 'string' }, overwrite: { type: 'boolean' } },
   async run(context) {
     const video = positional(context, 0, 'the input video');
     const out = positional(context, 1, 'the output file');
@@ -30,6 +30,7 @@ export const transcodeCommand: CliCommand = {
     const result = await transcode(source, out, {
       format,
       audio,
+      overwrite: context.values.overwrite === true,
       ...(rangeText ? { range: parseFrameRange(rangeText) } : {}),
       signal: context.signal,
       onProgress: (p) => context.progress('transcode', p),

@@ -4,9 +4,11 @@ import { audioInputArgs, audioMapArgs, type AudioSource } from './audio-source.j
 import { startFfmpeg, type FfmpegRun } from './ffmpeg-process.js';
 import { OUTPUT_FORMATS, rec709TagArgs, type OutputFormatId } from './output-formats.js';
 import { OutputFile } from './output-file.js';
+import type { OutputPolicy } from './output-guard.js';
 import { formatRational, type Rational } from './rational.js';
 
-export interface FrameWriterOptions {
+/** `overwrite` and `protect`: what the output may replace (`output-guard.ts`); the audio input is protected too. */
+export interface FrameWriterOptions extends OutputPolicy {
   file: string;
   format: OutputFormatId;
   width: number;
@@ -36,8 +38,11 @@ export class FrameWriter {
 
   static open(options: FrameWriterOptions): FrameWriter {
     const format = OUTPUT_FORMATS[options.format];
-    const output = new OutputFile(options.file);
     const audio = options.audio ?? { kind: 'none' };
+    const output = new OutputFile(options.file, {
+      ...options,
+      protect: [...(options.protect ?? []), ...(audio.kind === 'file' ? [{ file: audio.path, what: 'the audio input' }] : [])],
+    });
     const channels = format.inputPixFmt === 'rgba' ? 4 : 3;
     const args = [
       '-f', 'rawvideo', '-pix_fmt', format.inputPixFmt, '-s', `${options.width}x${options.height}`,

@@ -5,10 +5,12 @@ import { audioInputArgs, audioMapArgs, type AudioSource } from './audio-source.j
 import { startFfmpeg } from './ffmpeg-process.js';
 import { OUTPUT_FORMATS, rec709TagArgs, type OutputFormatId } from './output-formats.js';
 import { OutputFile } from './output-file.js';
+import type { OutputPolicy } from './output-guard.js';
 import type { VideoInfo } from './probe.js';
 import { offsetTimecode } from './timecode.js';
 
-export interface TranscodeOptions {
+/** `overwrite` and `protect`: what the output may replace (`output-guard.ts`); the source and the audio file are protected too. */
+export interface TranscodeOptions extends OutputPolicy {
   format: OutputFormatId;
   /** Inclusive frame range; the whole clip by default. */
   range?: { first: number; last: number };
@@ -35,7 +37,14 @@ export async function transcode(source: VideoInfo, out: string, options: Transco
     throw new DvpError('INVALID_ARGUMENT', `${source.path}: range ${first}-${last} is outside the clip (frames 0–${source.frameCount - 1}).`, { file: source.path });
   }
   const format = OUTPUT_FORMATS[options.format];
-  const output = new OutputFile(out);
+  const output = new OutputFile(out, {
+    ...options,
+    protect: [
+      ...(options.protect ?? []),
+      { file: source.path, what: "the transcode's input" },
+      ...(typeof options.audio === 'object' ? [{ file: options.audio.file, what: 'the audio input' }] : []),
+    ],
+  });
   const frames = last - first + 1;
   const frameSec = source.fps.den / source.fps.num;
   const windowStart = first > 0 ? (first - 0.5) * frameSec : 0;

@@ -3,9 +3,11 @@ import type { ProgressListener } from '../../shared/cancel.js';
 import { DvpError } from '../../shared/errors.js';
 import { loadShotEdit } from '../edit/shot-edit.js';
 import { loadTrackedFrames } from '../face/store.js';
+import { checkOutputPath } from '../media/output-guard.js';
 import type { OutputFormatId } from '../media/output-formats.js';
 import { getClip } from '../project/clips.js';
 import { importClip } from '../project/import-clip.js';
+import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
 import { trackClip } from '../track/track-clip.js';
 import type { BackendRequest, Precision } from '../translate/backend.js';
@@ -21,6 +23,8 @@ export interface DubOptions {
   /** The target frame on which the dub's frame 0 lands. */
   offset?: number;
   out: string;
+  /** Replace an existing file at `out` (the user agreed); never the project's files, its clips or the dub's inputs. */
+  overwrite?: boolean;
   format: OutputFormatId;
   /** Region (default: the mouth region only) or the paper's whole-crop composite. */
   composite?: CompositeMode;
@@ -59,6 +63,15 @@ export async function dubShot(project: Project, options: DubOptions): Promise<Du
   const offset = options.offset ?? 0;
   if (!Number.isInteger(offset)) throw new DvpError('INVALID_ARGUMENT', `the dub's offset must be a whole number of frames, not ${offset}.`);
   const target = getClip(project, options.targetClipId);
+  // Checked before the dub is imported, tracked or bound: a refused output changes nothing.
+  checkOutputPath(options.out, {
+    protect: [
+      ...projectInputs(project),
+      { file: options.dubVideo, what: 'the dub video' },
+      ...(options.audio !== undefined ? [{ file: options.audio, what: 'the dub audio' }] : []),
+    ],
+    ...(options.overwrite !== undefined ? { overwrite: options.overwrite } : {}),
+  });
   const { clip: source, created } = await importClip(project, options.dubVideo, 'source', options.signal ? { signal: options.signal } : {});
 
   let trackedFrames = 0;
@@ -89,6 +102,7 @@ export async function dubShot(project: Project, options: DubOptions): Promise<Du
     out: options.out,
     format: options.format,
     audio: { kind: 'file', path: path.resolve(options.audio ?? options.dubVideo), alignFrame: offset },
+    ...(options.overwrite !== undefined ? { overwrite: options.overwrite } : {}),
     ...(options.composite ? { composite: options.composite } : {}),
     ...(options.colourMatch ? { colourMatch: true } : {}),
     ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),

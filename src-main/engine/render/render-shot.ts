@@ -9,9 +9,11 @@ import { emptyParams, type FrameParams } from '../face/model.js';
 import { loadFaceModel } from '../face/store.js';
 import { readFrames } from '../media/frame-reader.js';
 import { FrameWriter } from '../media/frame-writer.js';
+import { checkOutputPath, type OutputPolicy } from '../media/output-guard.js';
 import { OUTPUT_FORMATS, type OutputFormatId } from '../media/output-formats.js';
 import { offsetTimecode } from '../media/timecode.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
+import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
 import { selectBackend, type BackendRequest, type Precision } from '../translate/backend.js';
 import { TranslationModel } from '../translate/model.js';
@@ -63,6 +65,10 @@ export interface RenderFileOptions extends RenderShotOptions {
   format: OutputFormatId;
   audio: AudioChoice;
   onProgress?: ProgressListener;
+  /** Replace an existing file at `out` (the user agreed); never one of the project's files or clips. */
+  overwrite?: boolean;
+  /** How the refusal of an existing output says to allow it (`--overwrite` by default). */
+  overwriteHint?: string;
 }
 
 export interface RenderSummary {
@@ -253,6 +259,13 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
   if (path.extname(options.out).toLowerCase() !== format.extension) {
     throw new DvpError('INVALID_ARGUMENT', `${options.out}: a ${format.label} render must be written to a ${format.extension} file.`, { file: options.out });
   }
+  // The project's files and clips, and the audio file, are never replaced; checked before any work.
+  const policy: OutputPolicy = {
+    protect: [...projectInputs(project), ...(options.audio.kind === 'file' ? [{ file: options.audio.path, what: 'the audio input' }] : [])],
+    ...(options.overwrite !== undefined ? { overwrite: options.overwrite } : {}),
+    ...(options.overwriteHint !== undefined ? { overwriteHint: options.overwriteHint } : {}),
+  };
+  checkOutputPath(options.out, policy);
   const render = await openShotRender(project, options);
   const { clip, shot } = render;
   const temp = mkdtempSync(path.join(os.tmpdir(), 'dvp-render-'));
@@ -266,6 +279,7 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
     }
     const timecode = offsetTimecode(clip.startTimecode, shot.first, clip.fps);
     const writer = FrameWriter.open({
+      ...policy,
       file: options.out,
       format: options.format,
       width: clip.width,

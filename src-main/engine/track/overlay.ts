@@ -4,6 +4,7 @@
  * (green tracked, yellow interpolated, magenta profile / low confidence, red no face or unreadable).
  */
 import { clipVideoInfo, getClip, resolveClipMedia } from '../project/clips.js';
+import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
 import { readFrames } from '../media/frame-reader.js';
 import { FrameWriter } from '../media/frame-writer.js';
@@ -17,6 +18,8 @@ import { circle, disc, line, rect, type Canvas, type Rgb } from './draw.js';
 export interface OverlayOptions {
   clipId: number;
   out: string;
+  /** Replace an existing file at `out` (never the project's files or clips). */
+  overwrite?: boolean;
   range?: FrameRange;
   /** Draw the raw instead of the smoothed parameters. */
   raw?: boolean;
@@ -110,7 +113,11 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
   const width = clip.width * scale, height = clip.height * scale;
   const total = range.end - range.start + 1;
   const meter = new ProgressMeter(total);
-  const writer = FrameWriter.open({ file: options.out, format: 'h264', width, height, fps: clip.fps, ...(options.signal ? { signal: options.signal } : {}) });
+  const writer = FrameWriter.open({
+    file: options.out, format: 'h264', width, height, fps: clip.fps, protect: projectInputs(project),
+    ...(options.overwrite !== undefined ? { overwrite: options.overwrite } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const box = Math.max(6, Math.round(Math.min(width, height) / 40));
   let written = 0;
   try {

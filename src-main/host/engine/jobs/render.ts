@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { JobParams, JobResult } from '../../../api/job-kinds.js';
+import { API_OVERWRITE_HINT } from '../../../engine/media/output-guard.js';
 import type { AudioChoice } from '../../../engine/render/render-audio.js';
 import { renderShotToFile } from '../../../engine/render/render-shot.js';
 import type { JobContext } from '../job-runners.js';
@@ -18,6 +19,8 @@ export async function runRender(params: JobParams<'render'>, context: JobContext
   const summary = await renderShotToFile(project, {
     clipId: params.clipId,
     out,
+    overwrite: params.overwrite ?? false,
+    overwriteHint: API_OVERWRITE_HINT,
     format: params.format,
     audio: audioChoice(params.audio),
     backend: params.backend ?? 'auto',
