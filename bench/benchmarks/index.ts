@@ -2,7 +2,7 @@ import type { Benchmark } from '../types.js';
 import { conditionFps } from './condition-fps.js';
 import { controlAccuracyBenchmark } from './control-accuracy.js';
 import { mediaIoBenchmark } from './media-io.js';
-import { plateQualityBenchmark } from './plate-quality.js';
+import { plateQualityBenchmarks } from './plate-quality.js';
 import { precisionQualityBenchmark } from './precision-quality.js';
 import { temporalStabilityBenchmark } from './temporal-stability.js';
 import { trackClipsBenchmark } from './track-clips.js';
@@ -10,4 +10,4 @@ import { translateQualityBenchmark } from './translate-quality.js';
 import { translateSpeedBenchmark } from './translate-speed.js';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark, plateQualityBenchmark, precisionQualityBenchmark, temporalStabilityBenchmark];
+export const benchmarks: readonly Benchmark[] = [mediaIoBenchmark, conditionFps, translateSpeedBenchmark, trackClipsBenchmark, controlAccuracyBenchmark, translateQualityBenchmark, ...plateQualityBenchmarks, precisionQualityBenchmark, temporalStabilityBenchmark];

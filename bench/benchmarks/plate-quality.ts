@@ -11,9 +11,11 @@
  * Several seeds, with their spread. Strips: plate t | warped plate | plate model | paper model |
  * nearest neighbour | real t+k, in bench/results/plate-quality/.
  *
- * Settings: DVP_PLATE_CLIPS (comma list of clip keys below, default all), DVP_PLATE_SEEDS
- * (default 1,2), DVP_PLATE_PRESET (default plate-preview), DVP_PLATE_PAPER_PRESET (default
- * cpu-tiny, empty: skip), DVP_PLATE_STEPS (override both presets' steps).
+ * Two registrations: `plate-quality` (plate-preview against the paper's cpu-tiny, seeds 1 and 2)
+ * and `plate-quality-128` (the plate-quality preset alone, seed 1: about 25 minutes of training
+ * per clip). Settings (env, override either): DVP_PLATE_CLIPS (comma list of clip keys below,
+ * default all), DVP_PLATE_SEEDS, DVP_PLATE_PRESET, DVP_PLATE_PAPER_PRESET (empty: skip),
+ * DVP_PLATE_STEPS (override both presets' steps).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -50,7 +52,7 @@ const CLIPS: Record<string, { file: string; last: number }> = {
 /** k in frames (25 fps): a fifth of a second, one second, three seconds. */
 const SHIFTS = [5, 25, 75];
 const TRAIN_SHARE = 0.6;
-const SAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'plate-quality');
+const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
 interface Run {
   clip: string;
@@ -154,63 +156,78 @@ function spread(values: number[]): { mean: number; min: number; max: number } {
   return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
 }
 
-export const plateQualityBenchmark: Benchmark = {
-  name: 'plate-quality',
-  description: 'Time-shifted self-reenactment on the test 20 % of each clip (plate of t, parameters of t+k, real t+k): the plate-conditioned preset and the paper\'s network against the unedited plate, the warped plate and the stronger nearest neighbour, inside the face and over the crop, at the network resolution, per seed.',
-  async run() {
-    const backend = await selectBackend('auto');
-    const seeds = list('DVP_PLATE_SEEDS', '1,2').map(Number);
-    const platePreset = process.env.DVP_PLATE_PRESET ?? 'plate-preview';
-    const paperPreset = process.env.DVP_PLATE_PAPER_PRESET ?? 'cpu-tiny';
-    const configFor = (name: string): ModelConfig => {
-      const config = presetConfig(name);
-      if (process.env.DVP_PLATE_STEPS) config.training.steps = Number(process.env.DVP_PLATE_STEPS);
-      return config;
-    };
-    rmSync(SAMPLES_DIR, { recursive: true, force: true });
-    mkdirSync(SAMPLES_DIR, { recursive: true });
-    const runs: Run[] = [];
-    const metrics: Record<string, Metric> = {};
-    const dir = path.join(os.tmpdir(), `dvp-plate-quality-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    try {
-      for (const key of list('DVP_PLATE_CLIPS', Object.keys(CLIPS).join(','))) {
-        const clip = CLIPS[key];
-        if (!clip) throw new Error(`Unknown clip '${key}'; choose from ${Object.keys(CLIPS).join(', ')}.`);
-        const project = Project.create(path.join(dir, `${key}.dvp`));
-        try {
-          const clipId = (await importClip(project, path.join(MEDIA_DIR, clip.file), 'target')).clip.id;
-          await trackClip(project, { clipId, range: { start: 0, end: clip.last } });
-          for (const seed of seeds) {
-            const plate = await trainAndScore(project, clipId, key, configFor(platePreset), seed, backend.name, clip.last);
-            runs.push(plate.run);
-            const paper = paperPreset ? await trainAndScore(project, clipId, key, configFor(paperPreset), seed, backend.name, clip.last) : undefined;
-            if (paper) runs.push(paper.run);
-            plate.run.atCrop = await scoreAtCrop(project, clipId, plate, paper);
-            if (seed === seeds[0]) await writeStrips(key, plate, paper);
-            plate.network.dispose();
-            paper?.network.dispose();
+interface PlateQualityDefaults {
+  preset: string;
+  /** '' compares with no paper network. */
+  paperPreset: string;
+  seeds: string;
+}
+
+function plateQualityBenchmark(name: string, defaults: PlateQualityDefaults): Benchmark {
+  const samplesDir = path.join(RESULTS_DIR, name);
+  return {
+    name,
+    description: `Time-shifted self-reenactment on the test 20 % of each clip (plate of t, parameters of t+k, real t+k): ${defaults.preset}${defaults.paperPreset ? ` and the paper's network (${defaults.paperPreset})` : ''} against the unedited plate, the warped plate and the stronger nearest neighbour, inside the face and over the crop, at the network's and the crop's resolution, per seed.`,
+    async run() {
+      const backend = await selectBackend('auto');
+      const seeds = list('DVP_PLATE_SEEDS', defaults.seeds).map(Number);
+      const platePreset = process.env.DVP_PLATE_PRESET ?? defaults.preset;
+      const paperPreset = process.env.DVP_PLATE_PAPER_PRESET ?? defaults.paperPreset;
+      const configFor = (name: string): ModelConfig => {
+        const config = presetConfig(name);
+        if (process.env.DVP_PLATE_STEPS) config.training.steps = Number(process.env.DVP_PLATE_STEPS);
+        return config;
+      };
+      rmSync(samplesDir, { recursive: true, force: true });
+      mkdirSync(samplesDir, { recursive: true });
+      const runs: Run[] = [];
+      const metrics: Record<string, Metric> = {};
+      const dir = path.join(os.tmpdir(), `dvp-plate-quality-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      try {
+        for (const key of list('DVP_PLATE_CLIPS', Object.keys(CLIPS).join(','))) {
+          const clip = CLIPS[key];
+          if (!clip) throw new Error(`Unknown clip '${key}'; choose from ${Object.keys(CLIPS).join(', ')}.`);
+          const project = Project.create(path.join(dir, `${key}.dvp`));
+          try {
+            const clipId = (await importClip(project, path.join(MEDIA_DIR, clip.file), 'target')).clip.id;
+            await trackClip(project, { clipId, range: { start: 0, end: clip.last } });
+            for (const seed of seeds) {
+              const plate = await trainAndScore(project, clipId, key, configFor(platePreset), seed, backend.name, clip.last);
+              runs.push(plate.run);
+              const paper = paperPreset ? await trainAndScore(project, clipId, key, configFor(paperPreset), seed, backend.name, clip.last) : undefined;
+              if (paper) runs.push(paper.run);
+              plate.run.atCrop = await scoreAtCrop(project, clipId, plate, paper);
+              if (seed === seeds[0]) await writeStrips(samplesDir, key, plate, paper);
+              plate.network.dispose();
+              paper?.network.dispose();
+            }
+          } finally {
+            project.close();
           }
-        } finally {
-          project.close();
+          addClipMetrics(metrics, key, runs.filter((r) => r.clip === key), platePreset, paperPreset);
         }
-        addClipMetrics(metrics, key, runs.filter((r) => r.clip === key), platePreset, paperPreset);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    return {
-      metrics,
-      details: {
-        backend: backend.reason,
-        protocol: `frames split in time ${TRAIN_SHARE * 100}/20/20 (train/validation/test); test pairs (t, t+k) with both frames in the test part, k = ${SHIFTS.join(', ')}; at most 60 pairs per k; scores at the network resolution`,
-        runs,
-        samples: 'bench/results/plate-quality/<clip>-<frame>.png: plate t | warped plate | plate model | paper model | nearest neighbour | real t+k',
-        loadAverage: os.loadavg(),
-      },
-    };
-  },
-};
+      return {
+        metrics,
+        details: {
+          backend: backend.reason,
+          protocol: `frames split in time ${TRAIN_SHARE * 100}/20/20 (train/validation/test); test pairs (t, t+k) with both frames in the test part, k = ${SHIFTS.join(', ')}; at most 60 pairs per k; scores at the network resolution`,
+          runs,
+          samples: `bench/results/${name}/<clip>-<frame>.png: plate t | warped plate | plate model |${paperPreset ? ' paper model |' : ''} nearest neighbour | real t+k`,
+          loadAverage: os.loadavg(),
+        },
+      };
+    },
+  };
+}
+
+export const plateQualityBenchmarks: readonly Benchmark[] = [
+  plateQualityBenchmark('plate-quality', { preset: 'plate-preview', paperPreset: 'cpu-tiny', seeds: '1,2' }),
+  plateQualityBenchmark('plate-quality-128', { preset: 'plate-quality', paperPreset: '', seeds: '1' }),
+];
 
 function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run[], platePreset: string, paperPreset: string): void {
   const at = (run: Run, shift: number): ShiftedScores | undefined => run.scores.find((s) => s.shift === shift);
@@ -256,6 +273,7 @@ function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run
 }
 
 async function writeStrips(
+  samplesDir: string,
   clip: string,
   plate: { network: TranslationModel; source: TrainingSource; split: DataSplit },
   paper: { network: TranslationModel; source: TrainingSource } | undefined,
@@ -272,6 +290,6 @@ async function writeStrips(
       images.push(paperOutput!);
     }
     images.push(source.target(neighbours.nearest(source.parameters(pair.target))), example.target);
-    writePng(path.join(SAMPLES_DIR, `${clip}-${source.frame(pair.target)}.png`), strip(images, r));
+    writePng(path.join(samplesDir, `${clip}-${source.frame(pair.target)}.png`), strip(images, r));
   }
 }
