@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -132,4 +134,122 @@ describe('browser mode server', () => {
     assert.equal(garbage.result.error?.code, 'BAD_REQUEST');
     ws.close();
   });
+
+  it('takes the URL token once: the cookie holds a session secret, a second visit is refused', async () => {
+    assert.ok(!cookie.includes(server.token), 'the cookie is not the token');
+    const again = await fetch(server.url, { redirect: 'manual' });
+    assert.equal(again.status, 401);
+    assert.match(await again.text(), /already used: it works once\. Use the tab that opened it, or stop `dvp serve` and start it again/);
+    // The browser that holds the session (a reload of the first URL) just gets the clean URL.
+    const same = await fetch(server.url, { redirect: 'manual', headers: { cookie } });
+    assert.equal(same.status, 303);
+    assert.equal(same.headers.get('set-cookie'), null);
+    assert.equal((await fetch(`${base}/`, { headers: { cookie: `${cookie.split('=')[0] as string}=${server.token}` } })).status, 401, 'the token is no cookie');
+  });
+
+  it('ends a session after the idle limit (injected clock), on HTTP and on an open WebSocket', async () => {
+    let now = 1_000_000;
+    const idle = await startServer({ host: backend.host, uiDir, configDir: path.join(temp.dir, 'config'), version: 'test', sessionIdleMs: 60_000, now: () => now });
+    try {
+      const origin = `http://127.0.0.1:${idle.port}`;
+      const session = ((await fetch(idle.url, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] as string;
+      const ws = new WebSocket(`ws://127.0.0.1:${idle.port}/api`, { headers: { origin, cookie: session } });
+      await new Promise((resolve, reject) => {
+        ws.on('open', resolve);
+        ws.on('error', reject);
+      });
+      for (let step = 0; step < 3; step++) {
+        now += 59_000; // each use keeps it alive
+        assert.equal((await fetch(`${origin}/`, { headers: { cookie: session } })).status, 200);
+      }
+      now += 60_001;
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      ws.send(JSON.stringify({ type: 'request', id: 1, method: 'app.info', params: {} }));
+      const close = await closed;
+      assert.equal(close.code, 1008);
+      assert.match(close.reason, /session has ended/);
+      const expired = await fetch(`${origin}/`, { headers: { cookie: session } });
+      assert.equal(expired.status, 401);
+      assert.match(await expired.text(), /session has ended/);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('refuses to listen beyond loopback without TLS', async () => {
+    await assert.rejects(
+      startServer({ host: backend.host, uiDir, configDir: path.join(temp.dir, 'config'), version: 'test', bindAddress: '0.0.0.0' }),
+      /--host 0\.0\.0\.0: serving beyond this machine needs HTTPS; pass --tls-cert FILE and --tls-key FILE/,
+    );
+  });
+
+  it('serves HTTPS beyond loopback with a Host allow-list', { skip: !hasOpenssl() && 'no openssl here' }, async () => {
+    const certFile = path.join(temp.dir, 'cert.pem');
+    const keyFile = path.join(temp.dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=studio.example'], { stdio: 'ignore' });
+    const remote = await startServer({
+      host: backend.host,
+      uiDir,
+      configDir: path.join(temp.dir, 'config'),
+      version: 'test',
+      bindAddress: '0.0.0.0',
+      tls: { certFile, keyFile },
+      allowHosts: ['studio.example'],
+    });
+    const get = (route: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: remote.port, path: route, headers, ca: readFileSync(certFile), servername: 'studio.example' }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      assert.match(remote.url, new RegExp(`^https://studio\\.example:${remote.port}/\\?token=`));
+      const host = `studio.example:${remote.port}`;
+      const traded = await get(`/?token=${remote.token}`, { host });
+      assert.equal(traded.status, 303);
+      const setCookie = String(traded.headers['set-cookie'] ?? '');
+      assert.match(setCookie, /; Secure/);
+      const session = setCookie.split(';')[0] as string;
+      assert.equal((await get('/', { host, cookie: session })).status, 200);
+      assert.equal((await get('/', { host: `evil.example:${remote.port}`, cookie: session })).status, 421, 'a name not on the list');
+      const ws = new WebSocket(`wss://127.0.0.1:${remote.port}/api`, { headers: { host, origin: `https://${host}`, cookie: session }, ca: readFileSync(certFile), servername: 'studio.example' });
+      const reply = await new Promise<{ id: number; result: { ok: boolean } }>((resolve, reject) => {
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'request', id: 3, method: 'app.info', params: {} })));
+        ws.on('message', (data) => {
+          const message = JSON.parse(data.toString()) as { type: string; id: number; result: { ok: boolean } };
+          if (message.type === 'response') resolve(message);
+        });
+        ws.on('error', reject);
+      });
+      assert.equal(reply.id, 3);
+      assert.equal(reply.result.ok, true);
+      ws.close();
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('does not follow a symlink out of the UI folder', async () => {
+    writeFileSync(path.join(temp.dir, 'outside.js'), 'not for the web');
+    symlinkSync(path.join(temp.dir, 'outside.js'), path.join(uiDir, 'assets', 'link-1234.js'));
+    symlinkSync(temp.dir, path.join(uiDir, 'parent'));
+    for (const route of ['/assets/link-1234.js', '/parent/outside.js', '/parent/secret.txt']) {
+      const response = await fetch(`${base}${route}`, { headers: { cookie } });
+      assert.equal(response.status, 404, route);
+      assert.doesNotMatch(await response.text(), /not for the web/, route);
+    }
+    assert.equal((await fetch(`${base}/assets/app-1234.js`, { headers: { cookie } })).status, 200, 'real files still served');
+  });
 });
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
