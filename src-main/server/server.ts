@@ -29,6 +29,8 @@ export interface ServeOptions {
   port?: number;
   /** A fixed token (tests); random otherwise. */
   token?: string;
+  /** Folders the API may reach besides the open project's and its media's (`dvp serve --root DIR`). */
+  roots?: readonly string[];
   log?: (line: string) => void;
   /** HTTPS with this certificate and key (PEM files); required to listen beyond loopback. */
   tls?: { certFile: string; keyFile: string };
@@ -50,9 +52,10 @@ export interface RunningServer {
 const API_PATH = '/api';
 const MIB = 1 << 20;
 /**
- * The largest API message a UI may send: 16 MiB. The largest schema-valid request, an
- * `edit.apply` of 10,000 changes with every string at its maximum length and every number at
- * its longest, is about 10 MB (test/shell/server-fuzz.test.ts measures it).
+ * The largest API message a UI may send: 16 MiB. The largest schema-valid requests, with every
+ * string at its maximum length and every number at its longest, fit: an `edit.apply` of 10,000
+ * changes is 9.8 MiB, an `edit.curves` with 20,000 proposed keys 11.6 MiB
+ * (test/shell/server-fuzz.test.ts measures both).
  */
 export const MAX_MESSAGE_BYTES = 16 * MIB;
 /** Beyond this `ws` itself drops the message at its header (close 1009, no reason). */
@@ -75,6 +78,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const tls = options.tls ? { cert: readPem(options.tls.certFile, '--tls-cert'), key: readPem(options.tls.keyFile, '--tls-key') } : undefined;
   const log = (line: string): void => options.log?.(line);
+  for (const root of options.roots ?? []) options.host.roots.add(root);
   const router = new ApiRouter(options.host, new RecentProjects(options.configDir), { kind: 'browser', version: options.version });
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MESSAGE_BYTES });
