@@ -92,7 +92,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else response.destroy();
     });
   };
-  const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
+  const server: Server = tls ? httpsServer(tls, options.tls as { certFile: string; keyFile: string }, onRequest) : createServer(onRequest);
   // A malformed request, a reset or a failed TLS handshake costs that connection, never the server.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code !== 'ECONNRESET') log(`HTTP: refused a malformed request (${error.code ?? error.message}).`);
@@ -198,7 +198,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new DvpError('INVALID_ARGUMENT', `port ${options.port ?? 0} on ${bindAddress} is already in use; pick another with --port.`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new DvpError('INVALID_ARGUMENT', `--host ${bindAddress}: this machine has no such address.`));
+      else if (error.code === 'EACCES') reject(new DvpError('INVALID_ARGUMENT', `port ${options.port ?? 0}: not allowed to listen on it (ports under 1024 need privileges).`));
+      else reject(error);
+    });
     server.listen(options.port ?? 0, bindAddress, () => {
       server.off('error', reject);
       resolve();
@@ -259,6 +264,14 @@ function byteLength(data: RawData): number {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString();
   return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
+}
+
+function httpsServer(pem: { cert: Buffer; key: Buffer }, files: { certFile: string; keyFile: string }, onRequest: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  try {
+    return createHttpsServer(pem, onRequest);
+  } catch (error) {
+    throw new DvpError('INVALID_ARGUMENT', `--tls-cert ${files.certFile} --tls-key ${files.keyFile}: not a usable PEM certificate and its key (${(error as Error).message}).`);
+  }
 }
 
 function readPem(file: string, flag: string): Buffer {
