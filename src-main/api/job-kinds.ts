@@ -13,6 +13,11 @@ export interface JobKindSpec<P extends z.ZodType = z.ZodType, R extends z.ZodTyp
   result: R;
   /** A short title for the job list, from the parameters alone. */
   title(params: z.infer<P>): string;
+  /**
+   * The files a job writes and the files it reads besides the project's clips: the host checks
+   * them against the allowed roots, and its outputs against the overwrite rules, before it queues the job.
+   */
+  files?(params: z.infer<P>): { read?: string[]; write?: string[] };
 }
 
 function jobKind<P extends z.ZodType, R extends z.ZodType>(spec: JobKindSpec<P, R>): JobKindSpec<P, R> {
@@ -44,6 +49,7 @@ export const jobKinds = {
     }),
     result: z.object({ output: z.string(), frames: z.number().int().nonnegative(), timecode: z.string() }),
     title: (p) => `${FORMAT_LABEL[p.format]} → ${basename(p.output)}`,
+    files: (p) => ({ write: [p.output] }),
   }),
   /** Tracks the face in a clip (or a range of it); resumes detection where an earlier run stopped. */
   track: jobKind({
@@ -133,6 +139,7 @@ export const jobKinds = {
       seamLevels: z.number().nonnegative().nullable().optional(),
     }),
     title: (p) => `${FORMAT_LABEL[p.format]} render → ${basename(p.output)}`,
+    files: (p) => ({ write: [p.output], read: typeof p.audio === 'object' ? [p.audio.file] : [] }),
   }),
 } as const;
 

@@ -97,8 +97,11 @@ export type DirEntry = z.infer<typeof DirEntrySchema>;
 
 export const DirListingSchema = z.object({
   dir: z.string(),
+  /** Null at the top of an allowed folder (the API lists nothing above its roots). */
   parent: z.string().nullable(),
   entries: z.array(DirEntrySchema),
+  /** The folders the API may reach (`src-main/host/allowed-roots.ts`), to jump between. */
+  roots: z.array(z.string()).optional(),
 });
 export type DirListing = z.infer<typeof DirListingSchema>;
 

@@ -46,7 +46,12 @@ if (!app.requestSingleInstanceLock()) {
       kind: 'electron',
       version: app.getVersion(),
       handlers: {
-        'dialog.pick': (params) => pickFile(window, params),
+        // A file chosen in a native dialog allows its folder (allowed-roots.ts).
+        'dialog.pick': async (params) => {
+          const picked = await pickFile(window, params);
+          if (picked.file !== null) host.roots.addFolderOf(picked.file);
+          return picked;
+        },
         'file.reveal': ({ file }) => (shell.showItemInFolder(path.resolve(file)), null),
       },
     });

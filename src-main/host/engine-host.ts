@@ -3,6 +3,7 @@ import type { EventName } from '../api/events.js';
 import { isEventName } from '../api/events.js';
 import { API_ERROR, fail, type ApiResult } from '../api/result.js';
 import type { EngineState, EngineStatus, Job, ProjectInfo } from '../api/schemas.js';
+import { AllowedRoots } from './allowed-roots.js';
 import type { EngineProcess, EngineSpawner, EngineExit } from './engine-process.js';
 import { EngineToHostSchema, type EngineToHost, type HostToEngine } from './engine-protocol.js';
 import { JobQueue } from './job-queue.js';
@@ -16,6 +17,8 @@ export interface EngineHostOptions {
   startTimeoutMs?: number;
   /** CPU jobs that may run at once (GPU jobs: always one). */
   cpuSlots?: number;
+  /** Folders the API may reach besides the project's and its media's (`dvp serve --root`). */
+  roots?: readonly string[];
 }
 
 type HostEventListener = (event: EventName, payload: unknown) => void;
@@ -35,6 +38,8 @@ const OUTPUT_TAIL_LINES = 20;
  */
 export class EngineHost {
   readonly jobs: JobQueue;
+  /** The folders every path the API accepts or lists must be inside (checked by the router and the media routes). */
+  readonly roots: AllowedRoots;
   private engine: EngineProcess | undefined;
   private state: EngineState = 'stopped';
   private restarts = 0;
@@ -61,6 +66,7 @@ export class EngineHost {
       (job: Job) => this.emit('job.updated', job),
       cpuSlots,
     );
+    this.roots = new AllowedRoots(this, options.roots ?? []);
   }
 
   get status(): EngineStatus {

@@ -23,6 +23,11 @@ export async function serveJobOutput(host: EngineHost, urlPath: string): Promise
   const job = host.jobs.get(jobId);
   const output = job?.kind === 'render' && job.status === 'succeeded' ? (job.result as { output?: unknown } | undefined)?.output : undefined;
   if (typeof output !== 'string') return failure(404, 'NOT_FOUND', `Job ${jobId} has no finished render to download.`);
+  try {
+    await host.roots.check(output, 'read');
+  } catch (error) {
+    return failure(403, 'PATH_NOT_ALLOWED', (error as Error).message);
+  }
   let size: number;
   try {
     size = (await stat(output)).size;

@@ -26,6 +26,12 @@ export async function serveMedia(host: EngineHost, urlPath: string): Promise<Rou
   const match = FRAME_PATH.exec(urlPath);
   if (!match) return errorResponse(404, 'NOT_FOUND', `There is no media at ${urlPath}.`);
   const [, clipId, index, format] = match;
+  // The clip's media must still lead inside the allowed roots (a link swapped after the import).
+  try {
+    await host.roots.checkClip(Number(clipId));
+  } catch (error) {
+    return errorResponse(403, 'PATH_NOT_ALLOWED', (error as Error).message);
+  }
   const result = await host.call('media.frame', { clipId: Number(clipId), index: Number(index), format });
   if (!result.ok) {
     const status = result.error.code === 'NOT_FOUND' ? 404 : result.error.code === 'INVALID_ARGUMENT' ? 400 : result.error.code === 'NO_PROJECT' ? 409 : 500;

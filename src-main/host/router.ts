@@ -1,12 +1,24 @@
 import { homedir } from 'node:os';
+import path from 'node:path';
 import type { z } from 'zod';
+import { jobKindSpec } from '../api/job-kinds.js';
 import { type MethodSpec, type Methods, type MethodsOn, methods } from '../api/methods.js';
 import { API_ERROR, fail, ok, toApiError, type ApiResult } from '../api/result.js';
 import type { AppInfo } from '../api/schemas.js';
 import { checkResult, parseRequest, type WireResponse } from '../api/wire.js';
+import { API_OVERWRITE_HINT, checkOutputPath } from '../engine/media/output-guard.js';
+import { PathNotAllowed, type PathUse } from './allowed-roots.js';
 import { listDirectory } from './dir-listing.js';
 import type { EngineHost } from './engine-host.js';
 import type { RecentProjects } from './recent-projects.js';
+
+/** The methods that take a `file`, and what it is for: checked against the allowed roots before they are answered. */
+const FILE_PARAMS: Partial<Record<keyof Methods, PathUse>> = {
+  'project.new': 'write',
+  'project.open': 'read',
+  'clip.import': 'read',
+  'file.reveal': 'read',
+};
 
 type Handler<S extends MethodSpec> = (params: z.infer<S['params']>) => Promise<z.infer<S['result']>> | z.infer<S['result']>;
 type HandlersOn<Side extends 'host' | 'shell'> = { [M in MethodsOn<Side>]: Handler<Methods[M]> };
@@ -27,7 +39,7 @@ export class ApiRouter {
 
   constructor(
     private readonly host: EngineHost,
-    recent: RecentProjects,
+    private readonly recent: RecentProjects,
     private readonly shell: ShellOptions,
   ) {
     host.onProjectOpened((info) => recent.add(info.file));
@@ -41,10 +53,17 @@ export class ApiRouter {
       }),
       'engine.status': () => host.status,
       'project.recent': () => recent.list(),
-      'job.start': ({ kind, params }) => host.jobs.enqueue(kind, params),
+      'job.start': async ({ kind, params }) => {
+        await this.checkJobFiles(kind, params);
+        return host.jobs.enqueue(kind, params);
+      },
       'job.cancel': ({ id }) => host.jobs.cancel(id),
       'job.list': () => host.jobs.list(),
-      'fs.list': ({ dir, extensions }) => listDirectory(dir ?? homedir(), extensions),
+      'fs.list': async ({ dir, extensions }) => {
+        const start = dir ?? (await host.roots.list())[0];
+        if (start === undefined) throw new PathNotAllowed('No folder is open to DVP Studio yet: open a project, or start `dvp serve` with `--root DIR`.');
+        return host.roots.filterListing(listDirectory(await host.roots.check(start, 'list'), extensions));
+      },
     };
   }
 
@@ -57,7 +76,13 @@ export class ApiRouter {
     return { type: 'response', id, result: checkResult(method, result) };
   }
 
-  private async dispatch(method: keyof Methods, params: unknown): Promise<ApiResult<unknown>> {
+  private async dispatch(method: keyof Methods, raw: unknown): Promise<ApiResult<unknown>> {
+    let params: unknown;
+    try {
+      params = await this.checkFileParam(method, raw);
+    } catch (error) {
+      return { ok: false, error: toApiError(error) };
+    }
     const side = methods[method].side;
     if (side === 'engine') return this.host.call(method, params);
     const handler = (side === 'host' ? this.hostHandlers[method as MethodsOn<'host'>] : this.shell.handlers?.[method as MethodsOn<'shell'>]) as
@@ -68,6 +93,44 @@ export class ApiRouter {
       return ok(await handler(params));
     } catch (error) {
       return { ok: false, error: toApiError(error) };
+    }
+  }
+
+  /**
+   * A method's `file` must be inside the allowed roots (a project in the recent list may be
+   * reopened); the method then gets the absolute path that was checked. Parameters that do
+   * not match the schema go on unchanged, for the answering side to refuse.
+   */
+  private async checkFileParam(method: keyof Methods, params: unknown): Promise<unknown> {
+    const use = FILE_PARAMS[method];
+    if (use === undefined) return params;
+    const parsed = methods[method].params.safeParse(params);
+    if (!parsed.success) return params;
+    const value = parsed.data as { file: string };
+    // `project.new` adds `.dvp` to a name without an extension: the file it creates is checked.
+    const file = method === 'project.new' && path.extname(value.file) === '' ? `${value.file}.dvp` : value.file;
+    if (method === 'project.open' && this.recent.list().some((entry) => entry.file === path.resolve(file))) return { ...value, file: path.resolve(file) };
+    return { ...value, file: await this.host.roots.check(file, use) };
+  }
+
+  /**
+   * A job's files (its outputs and extra inputs, declared with its kind) must be inside the
+   * allowed roots, and an output is refused at once when it is one of the project's files or
+   * clips, or exists and `overwrite` was not given (the engine checks again when it writes).
+   */
+  private async checkJobFiles(kind: string, params: unknown): Promise<void> {
+    const spec = jobKindSpec(kind);
+    const parsed = spec?.params.safeParse(params);
+    if (!spec?.files || !parsed?.success) return;
+    const files = spec.files(parsed.data);
+    for (const file of files.read ?? []) await this.host.roots.check(file, 'read');
+    const outputs = files.write ?? [];
+    if (outputs.length === 0) return;
+    const protect = await this.host.roots.projectInputs();
+    const overwrite = (parsed.data as { overwrite?: unknown }).overwrite === true;
+    for (const file of outputs) {
+      const absolute = await this.host.roots.check(file, 'write');
+      checkOutputPath(absolute, { protect, overwrite, overwriteHint: API_OVERWRITE_HINT });
     }
   }
 }

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ApiClient } from '../../src-main/api/client.js';
 import { EngineHost, type EngineHostOptions } from '../../src-main/host/engine-host.js';
 import { nodeEngineSpawner } from '../../src-main/host/node-engine.js';
 import { RecentProjects } from '../../src-main/host/recent-projects.js';
 import { ApiRouter } from '../../src-main/host/router.js';
+import { MEDIA_DIR } from './paths.js';
 
 export interface TestBackend {
   host: EngineHost;
@@ -12,12 +15,16 @@ export interface TestBackend {
   stop(): Promise<void>;
 }
 
-/** A real engine in a child process behind the real router, reached in-process by an ApiClient. */
+/**
+ * A real engine in a child process behind the real router, reached in-process by an ApiClient.
+ * The API may reach the test's folder (the parent of `configDir`) and the shared media, unless `host.roots` says otherwise.
+ */
 export async function startTestBackend(configDir: string, options: { execArgv?: string[]; host?: Partial<EngineHostOptions> } = {}): Promise<TestBackend> {
   const log: string[] = [];
   const host = new EngineHost({
     spawn: nodeEngineSpawner(options.execArgv ? { execArgv: options.execArgv } : {}),
     log: (line) => log.push(line),
+    roots: [path.dirname(configDir), MEDIA_DIR].filter((dir) => existsSync(dir)),
     ...options.host,
   });
   await host.start();

@@ -9,7 +9,7 @@ import { stringOption, type CliCommand } from '../command.js';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run DVP Studio in a browser: serve the UI and the engine on 127.0.0.1 with an access token.',
-  usage: 'serve [FILE.dvp] [--port N] [--host ADDRESS --tls-cert FILE --tls-key FILE] [--allow-host NAME]... [--ui DIR]',
+  usage: 'serve [FILE.dvp] [--port N] [--host ADDRESS --tls-cert FILE --tls-key FILE] [--allow-host NAME]... [--root DIR]... [--ui DIR]',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -17,6 +17,7 @@ export const serveCommand: CliCommand = {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'allow-host': { type: 'string', multiple: true },
+    root: { type: 'string', multiple: true },
   },
   async run(context) {
     const portText = stringOption(context, 'port') ?? '0';
@@ -26,6 +27,9 @@ export const serveCommand: CliCommand = {
     const tls = tlsOption(stringOption(context, 'tls-cert'), stringOption(context, 'tls-key'));
     const allowHosts = stringList(context.values['allow-host']);
     const projectFile = context.positionals[0];
+    // The folders the API may reach: the project's and its media's, and each --root; without either, this folder.
+    const roots = stringList(context.values.root);
+    if (roots.length === 0 && projectFile === undefined) roots.push(process.cwd());
 
     const host = new EngineHost({ spawn: nodeEngineSpawner(), log: (line) => process.stderr.write(`${line}\n`) });
     await host.start();
@@ -43,12 +47,14 @@ export const serveCommand: CliCommand = {
         port,
         tls,
         allowHosts,
+        roots,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (!isLoopback(bindAddress)) {
         context.stdout(`Warning: listening on ${bindAddress} (HTTPS); whoever opens the URL first gets the session. Prefer an SSH tunnel.`);
       }
       context.stdout(`DVP Studio is running at ${server.url}`);
+      context.stdout(`The editor may use files in ${(await host.roots.list()).join(', ')} (allow more folders with --root DIR).`);
       context.stdout('Open that URL in Chromium or Chrome. Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
