@@ -13,6 +13,8 @@ const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.mkv', '.m4v', '.avi', '.mxf', '.webm
 export class FileBrowser {
   dir = $state('');
   parent = $state<string | null>(null);
+  /** The folders the API may reach (the project's, its media's, `dvp serve --root`), to jump between. */
+  roots = $state<string[]>([]);
   entries = $state<DirEntry[]>([]);
   selected = $state<string | null>(null);
   /** For a new project: the file name typed by the user. */
@@ -50,6 +52,7 @@ export class FileBrowser {
       const listing = await this.api.call('fs.list', dir === undefined ? { extensions: this.extensions } : { dir, extensions: this.extensions });
       this.dir = listing.dir;
       this.parent = listing.parent;
+      this.roots = listing.roots ?? [];
       this.entries = listing.entries;
       this.selected = null;
       this.error = null;

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../../src-main/api/client.js';
+import { ApiCallError, type ApiClient } from '../../../../src-main/api/client.js';
 import type { RenderFormat } from '../../../../src-main/api/pipeline.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 
@@ -62,16 +62,27 @@ export class RenderQueue {
     }
   }
 
-  start(): Promise<Job> {
+  /**
+   * Queues the render. An existing file at the output is replaced only after `confirmReplace`
+   * (a dialog) agrees: the render is then sent again with `overwrite`. Null when the user declined.
+   */
+  async start(confirmReplace: (question: string) => boolean = (question) => window.confirm(question)): Promise<Job | null> {
     const clip = this.clip;
     if (!clip) throw new Error('Select a target clip to render.');
-    return this.api.startJob('render', {
+    const params = {
       clipId: clip.id,
       output: this.output,
       format: this.format,
       range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) },
       audio: this.audio,
-    });
+    };
+    try {
+      return await this.api.startJob('render', params);
+    } catch (error) {
+      if (!(error instanceof ApiCallError) || error.code !== 'OUTPUT_EXISTS') throw error;
+      if (!confirmReplace(`${params.output} already exists. Replace it with this render?`)) return null;
+      return this.api.startJob('render', { ...params, overwrite: true });
+    }
   }
 
   /** Electron: opens the folder with the file selected. */

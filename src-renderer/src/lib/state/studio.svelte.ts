@@ -118,7 +118,14 @@ export class Studio {
     if (!this.project) return;
     const output = `${dirname(this.project.file)}/${stem(clip.name)}.proxy.mp4`;
     await this.attempt(async () => {
-      await this.backend.api.startJob('transcode', { clipId: clip.id, output, format: 'h264', audio: 'keep' });
+      const params = { clipId: clip.id, output, format: 'h264' as const, audio: 'keep' as const };
+      try {
+        await this.backend.api.startJob('transcode', params);
+      } catch (error) {
+        // An earlier proxy is replaced only when the user agrees.
+        if (!(error instanceof ApiCallError) || error.code !== 'OUTPUT_EXISTS') throw error;
+        if (window.confirm(`${output} already exists. Replace it with a new proxy?`)) await this.backend.api.startJob('transcode', { ...params, overwrite: true });
+      }
     });
   }
 
