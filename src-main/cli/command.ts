@@ -20,6 +20,8 @@ export interface CliCommand {
   /** Usage line after `dvp `, e.g. `import FILE.dvp VIDEO --role target|source`. */
   usage: string;
   options: OptionSpec;
+  /** Lines `dvp help <command>` prints after the options: defaults, what happens on Ctrl-C. */
+  details?: string[];
   run(context: CommandContext): Promise<void>;
 }
 

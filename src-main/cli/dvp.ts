@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { storageError } from '../engine/project/storage-errors.js';
 import { isDvpError, type DvpErrorCode } from '../shared/errors.js';
 import { formatProgress } from './progress-format.js';
 import type { CliCommand, CommandContext } from './command.js';
@@ -31,6 +32,7 @@ function commandHelp(command: CliCommand): string {
     lines.push('', 'Options:');
     for (const [name, spec] of options) lines.push(`  --${name}${spec.type === 'string' ? ' VALUE' : ''}`);
   }
+  if (command.details && command.details.length > 0) lines.push('', ...command.details);
   return lines.join('\n');
 }
 
@@ -107,20 +109,41 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
 
+  // The project files this command was given: a storage failure is said of them.
+  const projectFiles = parsed.positionals.filter((p) => p.endsWith('.dvp'));
+  const report = (error: unknown): number => {
+    if (interactive) process.stderr.write('\n');
+    const known = isDvpError(error) ? error : storageError(error, projectFiles, projectFiles.length === 1 ? { display: projectFiles[0]! } : {});
+    if (known) {
+      process.stderr.write(`dvp ${command.name}: ${known.message}\n`);
+      if (known.code === 'INVALID_ARGUMENT') process.stderr.write(`Usage: dvp ${command.usage}\n`);
+      return exitCodeFor(known.code);
+    }
+    process.stderr.write(`dvp ${command.name}: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_INTERNAL;
+  };
+  // Never an exit without a message: an error outside the command's promise chain, or a
+  // command whose promise can no longer settle (nothing left to wait for), is reported and
+  // ends the process; the exit releases any write lock still held (WriterLock).
+  const onStray = (error: unknown): void => process.exit(report(error));
+  const onBeforeExit = (): void => {
+    process.stderr.write(`dvp ${command.name}: internal error: the command stopped before finishing (nothing was left to wait for).\n`);
+    process.exit(EXIT_INTERNAL);
+  };
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
+  process.on('beforeExit', onBeforeExit);
+
   try {
     await command.run(context);
     return 0;
   } catch (error) {
-    if (interactive) process.stderr.write('\n');
-    if (isDvpError(error)) {
-      process.stderr.write(`dvp ${command.name}: ${error.message}\n`);
-      if (error.code === 'INVALID_ARGUMENT') process.stderr.write(`Usage: dvp ${command.usage}\n`);
-      return exitCodeFor(error.code);
-    }
-    process.stderr.write(`dvp ${command.name}: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT_INTERNAL;
+    return report(error);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onStray);
+    process.off('unhandledRejection', onStray);
+    process.off('beforeExit', onBeforeExit);
   }
 }

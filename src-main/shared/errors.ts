@@ -58,3 +58,16 @@ export function fromFsError(error: unknown, file: string, action: string): DvpEr
       return new DvpError('INTERNAL', `${file}: could not ${action}: ${(error as Error)?.message ?? String(error)}`, { file, cause: error });
   }
 }
+
+/** Every DvpErrorCode (the compiler checks that none is missing). */
+const KNOWN_CODES: Record<DvpErrorCode, true> = {
+  FILE_NOT_FOUND: true, NOT_A_VIDEO: true, CORRUPT_VIDEO: true, EMPTY_VIDEO: true, NO_FACE: true, PROJECT_TOO_NEW: true,
+  PROJECT_INVALID: true, PROJECT_LOCKED: true, NOT_FOUND: true, OUTPUT_UNWRITABLE: true, OUTPUT_EXISTS: true,
+  OUTPUT_IS_INPUT: true, DISK_FULL: true, INVALID_ARGUMENT: true, FFMPEG_FAILED: true, CANCELLED: true,
+  BACKEND_UNAVAILABLE: true, INTERNAL: true,
+};
+
+/** A code that crossed a process boundary (an ApiError's) as a DvpErrorCode; one the engine does not define is INTERNAL. */
+export function asDvpErrorCode(code: string): DvpErrorCode {
+  return Object.hasOwn(KNOWN_CODES, code) ? (code as DvpErrorCode) : 'INTERNAL';
+}

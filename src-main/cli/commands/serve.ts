@@ -3,7 +3,7 @@ import { nodeEngineSpawner } from '../../host/node-engine.js';
 import { isLoopback } from '../../server/access.js';
 import { defaultConfigDir, defaultUiDir, packageVersion } from '../../server/locations.js';
 import { startServer } from '../../server/server.js';
-import { DvpError } from '../../shared/errors.js';
+import { asDvpErrorCode, DvpError } from '../../shared/errors.js';
 import { stringOption, type CliCommand } from '../command.js';
 
 export const serveCommand: CliCommand = {
@@ -36,7 +36,7 @@ export const serveCommand: CliCommand = {
     try {
       if (projectFile !== undefined) {
         const opened = await host.call('project.open', { file: projectFile });
-        if (!opened.ok) throw new DvpError('INVALID_ARGUMENT', opened.error.message, { file: projectFile });
+        if (!opened.ok) throw new DvpError(asDvpErrorCode(opened.error.code), opened.error.message, { file: projectFile });
       }
       const server = await startServer({
         host,

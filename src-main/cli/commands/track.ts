@@ -48,6 +48,9 @@ export const trackCommand: CliCommand = {
     const smoothing = parseNumber(stringOption(context, 'smooth'), 'smooth');
     const neutral = parseNumber(stringOption(context, 'neutral'), 'neutral');
     const workers = parseNumber(stringOption(context, 'workers'), 'workers');
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+      throw new DvpError('INVALID_ARGUMENT', `--workers must be a whole number of at least 1 (got '${stringOption(context, 'workers')}').`);
+    }
     const project = Project.open(file);
     try {
       const clips = clipText !== undefined ? [Number(clipText)] : listClips(project).filter((c) => c.role !== 'audio').map((c) => c.id);

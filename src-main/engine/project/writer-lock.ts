@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { DvpError, fromFsError } from '../../shared/errors.js';
+import { diskFullError, isDiskFull } from './storage-errors.js';
 
 /**
  * One writer per project, safe against any number of processes racing for it and against
@@ -39,16 +40,16 @@ export class WriterLock {
     const owner = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
     let rival: Rival | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      writeAtomically(temporary, claimFile, owner, 'lock the project for writing');
+      writeAtomically(temporary, claimFile, owner, displayName);
       try {
         rival = findRival(projectFile, claimFile);
       } catch (error) {
         removeQuietly(claimFile);
-        throw fromFsError(error, path.dirname(projectFile), 'lock the project for writing');
+        throw lockError(error, displayName);
       }
       if (!rival) {
         try {
-          writeAtomically(`${claimFile}.record.tmp`, lockFile, owner, 'lock the project for writing');
+          writeAtomically(`${claimFile}.record.tmp`, lockFile, owner, displayName);
         } catch (error) {
           removeQuietly(claimFile);
           throw error;
@@ -133,14 +134,20 @@ function findRival(projectFile: string, ownClaim: string): Rival | undefined {
   return contender;
 }
 
-function writeAtomically(temporary: string, file: string, content: string, action: string): void {
+function writeAtomically(temporary: string, file: string, content: string, displayName: string): void {
   try {
     writeFileSync(temporary, content);
     renameSync(temporary, file);
   } catch (error) {
     removeQuietly(temporary);
-    throw fromFsError(error, file, action);
+    throw lockError(error, displayName);
   }
+}
+
+/** A failure to write the lock's files, said of the project: nothing has been changed yet. */
+function lockError(error: unknown, displayName: string): DvpError {
+  if (isDiskFull(error)) return diskFullError(displayName, 'lock the project for writing', 'nothing-changed', error);
+  return fromFsError(error, displayName, 'lock the project for writing');
 }
 
 function removeQuietly(file: string): void {

@@ -53,7 +53,8 @@ export async function detectFrames(options: DetectPoolOptions): Promise<void> {
   throwIfCancelled(options.signal, 'Face tracking');
   if (options.frames.length === 0) return;
   const queue = chunksOf(options.frames, options.chunkSize ?? 100);
-  const workerCount = Math.min(options.workers ?? defaultWorkerCount(), queue.length);
+  // At least one thread: with none, nothing would ever settle the promise below.
+  const workerCount = Math.max(1, Math.min(Math.floor(options.workers ?? defaultWorkerCount()), queue.length));
   const maxFaces = options.maxFaces ?? 2;
   const workers: Worker[] = [];
   try {

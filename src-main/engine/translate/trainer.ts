@@ -2,7 +2,8 @@
  * The training loop: in-process, usable by the CLI and the engine process alike.
  * Resumes from the model's latest checkpoint (weights, Adam state, step); the sample
  * order and dropout masks are functions of the step, so a resumed run continues the same
- * sequence. Checkpoints every `checkpointEvery` steps, at the end and on cancel.
+ * sequence. Checkpoints every `checkpointEvery` steps or `checkpointMinutes` of training,
+ * whichever comes first (defaults 100 steps, 2 minutes), at the end and on cancel.
  * Every `evaluateEvery` steps it scores the held-out frames (and, once per run, the
  * nearest-neighbour baseline on them), records the scores in the project, and with
  * `earlyStop` ends the run when the held-out PSNR stops improving.
@@ -38,6 +39,11 @@ export interface TrainProgress {
   heldOut?: HeldOutScores;
 }
 
+/** Steps between checkpoints unless time comes first (`checkpointEvery`). */
+export const DEFAULT_CHECKPOINT_EVERY = 100;
+/** Minutes of training between checkpoints unless the step count comes first (`checkpointMinutes`). */
+export const DEFAULT_CHECKPOINT_MINUTES = 2;
+
 /** Held-out frames scored per evaluation while training, spread evenly over the held-out range. */
 export const DEFAULT_EVALUATION_FRAMES = 64;
 /** Held-out PSNR gain (dB) that counts as an improvement for `earlyStop`. */
@@ -53,7 +59,10 @@ export interface TrainOptions {
   previewIndex?: number;
   /** Train until this step count (default: the config's `training.steps`). */
   targetStep?: number;
+  /** Checkpoint every this many steps (default DEFAULT_CHECKPOINT_EVERY) … */
   checkpointEvery?: number;
+  /** … or after this many minutes of training since the last checkpoint, whichever comes first (default DEFAULT_CHECKPOINT_MINUTES; 0: steps only). */
+  checkpointMinutes?: number;
   /** 0 disables previews. */
   previewEvery?: number;
   previewDir?: string;
@@ -140,7 +149,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   if (options.trainIndices.length === 0) throw new DvpError('INVALID_ARGUMENT', 'There are no training frames.');
   const targetStep = options.targetStep ?? config.training.steps;
-  const checkpointEvery = Math.max(1, options.checkpointEvery ?? 100);
+  const checkpointEvery = Math.max(1, options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
+  const checkpointMs = Math.max(0, options.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES) * 60_000;
   const previewEvery = options.previewEvery ?? 0;
   const batchSize = config.training.batchSize;
   const seed = options.seed ?? record.id;
@@ -164,11 +174,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let rate = 0;
   let lastTime = started;
 
-  const checkpoint = (): number =>
-    saveCheckpoint(project, {
+  let lastCheckpointAt = started;
+  const checkpoint = (): number => {
+    const id = saveCheckpoint(project, {
       modelId: record.id, runId, step, snapshot: model.snapshot(),
       metrics: losses ? { ...losses } : {},
     });
+    lastCheckpointAt = performance.now();
+    return id;
+  };
+  const checkpointDue = (): boolean =>
+    step % checkpointEvery === 0 || step === targetStep || (checkpointMs > 0 && performance.now() - lastCheckpointAt >= checkpointMs);
   const secondsPerStep = (): number => (step > startStep ? (performance.now() - started) / 1000 / (step - startStep) : 0);
 
   // The baseline does not change while the model trains: scored at the run's first evaluation, then reused.
@@ -215,7 +231,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       rate = rate === 0 ? instant : 0.9 * rate + 0.1 * instant;
       lastTime = now;
       const progress: TrainProgress = { step, targetStep, losses, stepsPerSecond: rate, etaSeconds: (targetStep - step) / rate };
-      if (step % checkpointEvery === 0 || step === targetStep) progress.checkpoint = checkpoint();
+      if (checkpointDue()) progress.checkpoint = checkpoint();
       if (previewEvery > 0 && options.previewDir && (step % previewEvery === 0 || step === targetStep)) {
         const index = options.previewIndex ?? options.trainIndices[0]!;
         const example = await source.sample(index);
