@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Progress } from '../shared/cancel.js';
+import type { Project } from '../engine/project/project.js';
 import { DvpError } from '../shared/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -36,4 +37,24 @@ export function positional(context: CommandContext, index: number, what: string)
 export function stringOption(context: CommandContext, name: string): string | undefined {
   const value = context.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Runs `work` on an open project, then closes it (WAL checkpoint, lock released whatever
+ * happens). When `work` fails, that failure is the one reported, not a failure of closing.
+ */
+export async function closeAfter<T>(project: Project, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    try {
+      project.close();
+    } catch {
+      // The first failure is the one to report; close has released the lock regardless.
+    }
+    throw error;
+  }
+  project.close();
+  return result;
 }

@@ -3,7 +3,7 @@ import { listClips } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { trackClip, type TrackSummary } from '../../engine/track/track-clip.js';
 import type { FrameRange } from '../../engine/face/store.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { closeAfter, positional, stringOption, type CliCommand } from '../command.js';
 
 function parseRange(text: string): FrameRange {
   const match = /^(\d+)-(\d+)$/.exec(text);
@@ -52,7 +52,7 @@ export const trackCommand: CliCommand = {
       throw new DvpError('INVALID_ARGUMENT', `--workers must be a whole number of at least 1 (got '${stringOption(context, 'workers')}').`);
     }
     const project = Project.open(file);
-    try {
+    await closeAfter(project, async () => {
       const clips = clipText !== undefined ? [Number(clipText)] : listClips(project).filter((c) => c.role !== 'audio').map((c) => c.id);
       if (clips.some((id) => !Number.isInteger(id))) throw new DvpError('INVALID_ARGUMENT', `--clip must be a clip id (got '${clipText}').`);
       if (clips.length === 0) throw new DvpError('NOT_FOUND', `${file}: the project has no video clips to track; import one first.`, { file });
@@ -71,8 +71,6 @@ export const trackCommand: CliCommand = {
         if (!context.values.json) for (const line of describe(summary)) context.stdout(line);
       }
       if (context.values.json) context.stdout(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries));
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -9,7 +9,7 @@ import type { HeldOutScores } from '../../engine/translate/score-store.js';
 import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_MINUTES, train } from '../../engine/translate/trainer.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { closeAfter, positional, stringOption, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 
 function intOption(value: string | undefined, name: string): number | undefined {
@@ -83,7 +83,7 @@ export const trainCommand: CliCommand = {
     if (modelId === undefined && presetName === undefined) throw new DvpError('INVALID_ARGUMENT', 'missing --preset (or --model ID to resume a model).');
     if (presetName !== undefined) presetConfig(presetName); // an unknown preset is a usage error
     const project = Project.open(file);
-    try {
+    await closeAfter(project, async () => {
       let model: ModelRecord;
       if (modelId !== undefined) {
         model = getModel(project, modelId);
@@ -125,8 +125,6 @@ export const trainCommand: CliCommand = {
       context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name}${backend.precision === 'f32' ? '' : ` ${backend.precision}`})`);
       if (result.message) context.stdout(result.message);
       if (result.status === 'cancelled') throw new DvpError('CANCELLED', `Training was cancelled at step ${result.step}; the checkpoint is saved, run the same command to resume.`);
-    } finally {
-      project.close();
-    }
+    });
   },
 };
