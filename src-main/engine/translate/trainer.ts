@@ -10,6 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { DvpError } from '../../shared/errors.js';
 import type { Project } from '../project/project.js';
@@ -212,6 +213,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     if (previewEvery > 0 && options.previewDir) mkdirSync(options.previewDir, { recursive: true });
     while (step < targetStep) {
+      // A turn of the event loop per step: the steps are synchronous and a cached source answers
+      // without I/O, so without it a signal (Ctrl-C, SIGTERM) would not be seen until the run ended.
+      await nextTurn();
       if (options.signal?.aborted) {
         if (step > (latest?.step ?? -1)) checkpoint();
         endRun(project, runId, 'cancelled', step, secondsPerStep());
