@@ -10,12 +10,14 @@
  * - self-reenactment, time-shifted: frame t driven (full head) by the target's own tracked
  *   parameters of frame t + SHIFT — a plate-conditioned network is given plate t, so an
  *   unshifted self-reenactment would only ask it to return the frame it was given;
+ * - gaze edit: the same frames with the gaze keyed GAZE_DEG to one side, then the other (an
+ *   editor's look-aside; the eyes region is replaced) — the time shift barely moves the eyes;
  * - cross-actor: the same frames driven full-head by source-wda-edmarkey-512.mp4;
  * - trackerFloor: the real frames of that range re-tracked as a clip of their own and compared
  *   with their tracked parameters — what the measurement itself contributes (identity
  *   re-estimated on a new clip, tracker noise); the network's figures read against it;
- * - unedited: the same re-tracked real frames t compared with the self case's request (t + SHIFT):
- *   the error of doing nothing, the scale of the edit.
+ * - unedited / uneditedGaze: the same re-tracked real frames t compared with the self case's and
+ *   the gaze edit's requests: the error of doing nothing, the scale of the edit.
  * Settings (env): DVP_CONTROL_TRACK_FRAMES (300), DVP_CONTROL_RENDER_FRAMES (50),
  * DVP_CONTROL_SHIFT (25 frames = 1 s), DVP_CONTROL_PRESET (plate-preview), DVP_CONTROL_STEPS
  * (the preset's). About 5 minutes on two cores with the native backend.
@@ -24,7 +26,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
 import { composeShot } from '../../src-main/engine/edit/compose.js';
+import { undo } from '../../src-main/engine/edit/history.js';
 import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, POSE_DIMS, type ParamSequence } from '../../src-main/engine/edit/parameters.js';
 import { loadShotInputs } from '../../src-main/engine/edit/tracked-inputs.js';
 import { emptyParams, type FaceModel, type FrameParams } from '../../src-main/engine/face/model.js';
@@ -224,6 +228,20 @@ function axisSummary(r: CaseResult): { yaw: number; pitch: number; roll: number 
   return { yaw: axis(0), pitch: axis(1), roll: axis(2) };
 }
 
+/** The gaze edit's amplitude (degrees of gaze yaw). */
+const GAZE_DEG = 15;
+
+/** Keys the gaze GAZE_DEG to one side and then the other over `first..last` (one undoable edit). */
+function keyGazeAside(project: Project, targetId: number, first: number, last: number): void {
+  const at = (share: number): number => Math.round(first + share * (last - first));
+  const keys: [number, number][] = [[at(0), 0], [at(0.25), GAZE_DEG], [at(0.75), -GAZE_DEG], [at(1), 0]];
+  applyEdit(project, {
+    targetClipId: targetId,
+    label: 'Look aside',
+    changes: keys.map(([position, value]) => ({ kind: 'setKey' as const, param: 'gazeYaw', key: { position, value, type: 'linear' as const } })),
+  });
+}
+
 /** Issue 12's bars for self-reenactment; cross-actor within 1.5× of them. */
 const SELF_BARS = { poseDeg: 2, expressionPctIod: 1.5, gazeDeg: 5 };
 const CROSS_BARS = { poseDeg: 1.5 * SELF_BARS.poseDeg, expressionPctIod: 1.5 * SELF_BARS.expressionPctIod, gazeDeg: 1.5 * SELF_BARS.gazeDeg };
@@ -270,6 +288,13 @@ export const controlAccuracyBenchmark: Benchmark = {
       const plateId = await retrack(project, plate);
       const floor = compareRetracked(project, plateId, target.id, tracked);
 
+      keyGazeAside(project, target.id, first, last);
+      const gazeRequest = requestedParams(project, target.id, first, last);
+      const uneditedGaze = compareRetracked(project, plateId, target.id, gazeRequest);
+      const gazeRender = await renderCase(project, dir, 'gaze', target.id, first, last);
+      const gaze = await retrackAndCompare(project, gazeRender.file, target.id, gazeRequest);
+      undo(project);
+
       bindTimeShifted(project, target.id, shift);
       const shifted = requestedParams(project, target.id, first, last);
       const unedited = compareRetracked(project, plateId, target.id, shifted);
@@ -279,15 +304,24 @@ export const controlAccuracyBenchmark: Benchmark = {
       const crossRender = await renderCase(project, dir, 'cross', target.id, first, last);
       const cross = await retrackAndCompare(project, crossRender.file, target.id, requestedParams(project, target.id, first, last));
       const sample = path.join(RESULTS_DIR, 'control-accuracy-sample.png');
-      const sampleFrame = Math.floor((last - first) / 2);
+      // A quarter of the way in: where the gaze edit looks furthest to one side.
+      const sampleFrame = Math.round((last - first) / 4);
       const shiftedReal = path.join(dir, 'shifted-real.mov');
       await transcode(clipVideoInfo(target), shiftedReal, { format: 'prores-hq', range: { first: first + shift, last: last + shift }, audio: 'none' });
-      await writeSampleSheet([plate, selfRender.file, shiftedReal, crossRender.file], sampleFrame, sample);
+      await writeSampleSheet([plate, selfRender.file, shiftedReal, gazeRender.file, crossRender.file], sampleFrame, sample);
       return {
-        metrics: { ...caseMetrics('trackerFloor', floor), ...caseMetrics('unedited', unedited), ...caseMetrics('self', self, SELF_BARS), ...caseMetrics('cross', cross, CROSS_BARS) },
+        metrics: {
+          ...caseMetrics('trackerFloor', floor),
+          ...caseMetrics('unedited', unedited),
+          ...caseMetrics('self', self, SELF_BARS),
+          ...caseMetrics('uneditedGaze', uneditedGaze),
+          ...caseMetrics('gazeEdit', gaze, SELF_BARS),
+          ...caseMetrics('cross', cross, CROSS_BARS),
+        },
         details: {
           target: 'target-tedlieu-256.mp4',
           selfCase: `time-shifted: frame t driven by the target's own tracked parameters of frame t + ${shift} (full head); a plate network is given plate t`,
+          gazeEdit: `gaze yaw keyed 0 → +${GAZE_DEG}° → −${GAZE_DEG}° → 0 over the rendered frames (linear, offsets on the tracked gaze)`,
           crossSource: 'source-wda-edmarkey-512.mp4 (full head, relative to both neutral frames)',
           composite: 'region (the product default: head, hair and neck for full-head edits; every other pixel the plate\'s)',
           trackedFrames: `0-${trackFrames - 1}`,
@@ -297,9 +331,9 @@ export const controlAccuracyBenchmark: Benchmark = {
           steps,
           backend: backend.reason,
           trainSeconds: Math.round(trainSeconds),
-          renderFps: { self: Number(selfRender.fps.toFixed(2)), cross: Number(crossRender.fps.toFixed(2)) },
-          poseErrorPerAxisDeg: { trackerFloor: axisSummary(floor), unedited: axisSummary(unedited), self: axisSummary(self), cross: axisSummary(cross) },
-          sample: `bench/results/control-accuracy-sample.png: frame ${first + sampleFrame}: real plate t | self-reenactment (plate t driven by t + ${shift}) | real frame t + ${shift} | cross-actor`,
+          renderFps: { self: Number(selfRender.fps.toFixed(2)), gaze: Number(gazeRender.fps.toFixed(2)), cross: Number(crossRender.fps.toFixed(2)) },
+          poseErrorPerAxisDeg: { trackerFloor: axisSummary(floor), unedited: axisSummary(unedited), self: axisSummary(self), gazeEdit: axisSummary(gaze), cross: axisSummary(cross) },
+          sample: `bench/results/control-accuracy-sample.png: frame ${first + sampleFrame}: real plate t | self-reenactment (plate t driven by t + ${shift}) | real frame t + ${shift} | gaze edit (+${GAZE_DEG}°) | cross-actor`,
           loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
           totalSeconds: Math.round((performance.now() - started) / 1000),
           note: 'Expression: mean distance of the expression+eyelid displacement of the 468 model vertices (pose removed), requested on the target model vs re-tracked on the render, in % of the inter-ocular distance. unedited: the real plate frames against the self case\'s request — the error of not editing at all; self should sit near trackerFloor, far below unedited.',

@@ -1,7 +1,7 @@
 /**
  * The plate warp and the plate-conditioned training source on real tracked frames of
  * target-tedlieu-256.mp4 (frames 0–59): the warp leaves a plate alone when the face does not
- * move, carries the face with the head, keeps pixels far from the face, and the source pairs
+ * move, carries the face with the head, moves the iris with the gaze, keeps pixels far from the face, and the source pairs
  * each example with a training frame's plate, never a held-out one.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
 import { PlateConditionedSource } from '../../src-main/engine/condition/plate-source.js';
-import { PlateWarp } from '../../src-main/engine/condition/plate-warp.js';
+import { PlateWarp, type PlateFace } from '../../src-main/engine/condition/plate-warp.js';
 import { ConditionedClipSource } from '../../src-main/engine/condition/training-source.js';
 import { cloneParams } from '../../src-main/engine/face/model.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
@@ -20,6 +20,7 @@ import { splitAtFrame } from '../../src-main/engine/translate/dataset.js';
 import { media, tempDir } from '../helpers/paths.js';
 
 const SIZE = 64;
+const LARGE = 256;
 const TRACKED = { start: 0, end: 59 };
 const temp = tempDir('dvp-plate-warp-');
 const projectFile = path.join(temp.dir, 'tedlieu.dvp');
@@ -113,6 +114,62 @@ describe('plate warp (target-tedlieu-256.mp4)', () => {
     assert.equal(difference(out, plate, corner).max, 0);
   });
 
+  it('moves the real iris with the gaze: a dark disc painted at the plate\'s iris lands at the wanted one', () => {
+    // At the crop's own resolution (256²), where an iris spans a few pixels.
+    const large = conditioning.atSize(LARGE);
+    const warp = new PlateWarp(large.conditioner);
+    const params = large.params(frame);
+    const from = warp.faceInCrop(params);
+    const looking = cloneParams(params);
+    // Both eyes 15° to one side: about 3 mm at the iris.
+    for (let eye = 0; eye < 2; eye++) looking.gaze[2 * eye] = looking.gaze[2 * eye]! + (15 * Math.PI) / 180;
+    const to = warp.faceInCrop(looking);
+    // The eye openings (the eye image's blue channel: white opening or blue pupil) under each parameter set.
+    const openings = (p: typeof params): boolean[] => {
+      const image = new Float32Array(LARGE * LARGE * 9);
+      large.conditioner.render(p, image);
+      return Array.from({ length: LARGE * LARGE }, (_, i) => image[9 * i + 8]! > 0);
+    };
+    const plateOpening = openings(params);
+    const wantedOpening = openings(looking);
+    // A grey plate with a black disc of the iris's radius at each plate iris, inside the openings as a real iris is.
+    const painted = new Float32Array(LARGE * LARGE * 3).fill(0.5);
+    for (const iris of from.irises) {
+      for (let p = 0; p < LARGE * LARGE; p++) {
+        if (plateOpening[p] && Math.hypot((p % LARGE) + 0.5 - iris.x, Math.floor(p / LARGE) + 0.5 - iris.y) <= iris.radius) painted.fill(-1, 3 * p, 3 * p + 3);
+      }
+    }
+    const out = warp.warp(painted, from, to);
+    for (let eye = 0; eye < 2; eye++) {
+      const wanted = to.irises[eye]!;
+      const moved = Math.hypot(wanted.x - from.irises[eye]!.x, wanted.y - from.irises[eye]!.y);
+      assert.ok(moved > 1, `eye ${eye}: the gaze change moves the iris ${moved.toFixed(2)} px`);
+      // The dark pixels' centroid near the wanted iris is the wanted disc's (as much of it as the opening shows), not where the plate had it.
+      const darkAt = (p: number): number => (0.5 - out[3 * p]!) / 1.5;
+      const inWanted = (p: number): number => (Math.hypot((p % LARGE) + 0.5 - wanted.x, Math.floor(p / LARGE) + 0.5 - wanted.y) <= wanted.radius ? 1 : 0);
+      const centroid = (weight: (p: number) => number): [number, number] => {
+        let sx = 0;
+        let sy = 0;
+        let n = 0;
+        for (let p = 0; p < LARGE * LARGE; p++) {
+          const x = (p % LARGE) + 0.5;
+          const y = Math.floor(p / LARGE) + 0.5;
+          if (!wantedOpening[p] || Math.hypot(x - wanted.x, y - wanted.y) > 3 * wanted.radius) continue;
+          const w = Math.max(0, weight(p));
+          sx += w * x;
+          sy += w * y;
+          n += w;
+        }
+        assert.ok(n > 0, `eye ${eye}: nothing to weigh`);
+        return [sx / n, sy / n];
+      };
+      const drawn = centroid(darkAt);
+      const expected = centroid(inWanted);
+      const error = Math.hypot(drawn[0] - expected[0], drawn[1] - expected[1]);
+      assert.ok(error < Math.min(0.6, moved / 3), `eye ${eye}: iris drawn ${error.toFixed(2)} px from the visible wanted disc (moved ${moved.toFixed(2)} px)`);
+    }
+  });
+
   it('trains each example on a training frame\'s plate: its own without a draw, one within the shift otherwise, never a held-out frame', async () => {
     const base = await ConditionedClipSource.open(project, clipId, { resolution: SIZE, windowSize: 3 });
     const split = splitAtFrame(base, 40);
@@ -150,8 +207,9 @@ describe('plate warp (target-tedlieu-256.mp4)', () => {
   });
 });
 
-function meanX(face: Float32Array): number {
+function meanX(face: PlateFace): number {
+  const { vertices } = face;
   let sum = 0;
-  for (let i = 0; i < face.length; i += 3) sum += face[i]!;
-  return sum / (face.length / 3);
+  for (let i = 0; i < vertices.length; i += 3) sum += vertices[i]!;
+  return sum / (vertices.length / 3);
 }

@@ -10,7 +10,7 @@ import { DvpError } from '../../shared/errors.js';
 import { PLATE_CHANNELS } from '../translate/config.js';
 import type { TrainingExample, TrainingSource } from '../translate/dataset.js';
 import type { ClipConditioning } from './clip-conditioning.js';
-import { plateConditionedInput, PlateWarp } from './plate-warp.js';
+import { plateConditionedInput, PlateWarp, type PlateFace } from './plate-warp.js';
 
 export interface PlatePairing {
   /** Example indices whose frames may lend their plate in training. */
@@ -30,7 +30,7 @@ export class PlateConditionedSource implements TrainingSource {
   private readonly plateFrames: { index: number; frame: number }[];
   private readonly maxShift: number;
   private readonly ownPlateShare: number;
-  private readonly faces = new Map<number, Float32Array>();
+  private readonly faces = new Map<number, PlateFace>();
 
   constructor(private readonly base: TrainingSource, private readonly conditioning: ClipConditioning, pairing: PlatePairing) {
     if (conditioning.size !== base.resolution) throw new DvpError('INTERNAL', `The plate warp (${conditioning.size}²) does not match the training source (${base.resolution}²).`);
@@ -74,7 +74,7 @@ export class PlateConditionedSource implements TrainingSource {
   }
 
   /** The tracked face of an example in the crop, posed once per frame. */
-  private faceOf(index: number): Float32Array {
+  private faceOf(index: number): PlateFace {
     const frame = this.frame(index);
     let face = this.faces.get(frame);
     if (!face) {

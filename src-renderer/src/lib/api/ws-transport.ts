@@ -3,6 +3,9 @@ import type { WireRequest } from '../../../../src-main/api/wire.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/** The close code the server sends when the browser session has expired (RFC 6455 policy violation). */
+const SESSION_ENDED = 1008;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -70,17 +73,20 @@ export class WebSocketTransport implements ApiTransport {
         resolve();
       };
       socket.onmessage = (message) => this.receive(message.data);
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         const wasOpen = this.socket === socket && this.opened !== undefined;
         this.socket = undefined;
         this.opened = undefined;
+        // The server says why it closed (a message over the size limit, an expired session): pass that on.
+        const why = event.reason ? `: ${event.reason}` : '';
         for (const [id, call] of this.pending) {
           this.pending.delete(id);
-          call.reject(new Error('the connection to DVP Studio was lost'));
+          call.reject(new Error(`the connection to DVP Studio was lost${why}`));
         }
         this.setState('closed');
-        reject(new Error('the connection to DVP Studio closed'));
-        if (wasOpen) this.scheduleReconnect();
+        reject(new Error(`the connection to DVP Studio closed${why}`));
+        // A session that ended (policy violation) cannot reconnect with the same cookie.
+        if (wasOpen && event.code !== SESSION_ENDED) this.scheduleReconnect();
       };
     });
     // A failed first attempt is reported to the caller; keep trying in the background.
