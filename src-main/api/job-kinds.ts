@@ -80,14 +80,14 @@ export const jobKinds = {
       steps: z.number().int().positive().max(10_000_000).optional(),
       checkpointEvery: z.number().int().positive().default(100),
       previewEvery: z.number().int().nonnegative().default(100),
-      /** Score the held-out frames (and once the nearest-neighbour baseline) every this many steps and at the last; 0: never. */
-      evaluateEvery: z.number().int().nonnegative().max(10_000_000).default(0),
+      /** Score the held-out frames (and once the nearest-neighbour baseline) every this many steps and at the last; 0: never; unset: the preset's own schedule (none, or plate-overnight's). */
+      evaluateEvery: z.number().int().nonnegative().max(10_000_000).optional(),
       /** End the run once the held-out PSNR has not improved by more than `minDelta` dB (default 0.05) for `patience` evaluations in a row. */
       earlyStop: z.object({ patience: z.number().int().positive().max(10_000), minDelta: z.number().nonnegative().max(100).optional() }).strict().optional(),
       backend: BackendRequestSchema.default('auto'),
       /** Convolution precision; bf16 needs the native backend on a CPU with bf16 arithmetic. */
       precision: PrecisionSchema.default('f32'),
-    }).refine((p) => p.earlyStop === undefined || p.evaluateEvery > 0, { message: 'earlyStop counts held-out evaluations: set evaluateEvery too', path: ['earlyStop'] }),
+    }).refine((p) => p.earlyStop === undefined || (p.evaluateEvery ?? 0) > 0, { message: 'earlyStop counts held-out evaluations: set evaluateEvery too', path: ['earlyStop'] }),
     result: z.object({
       modelId: z.number().int().positive(),
       step: z.number().int().nonnegative(),

@@ -190,7 +190,16 @@ export const TrainingModelSchema = z.object({
 export type TrainingModel = z.infer<typeof TrainingModelSchema>;
 
 export const TrainingOverviewSchema = z.object({
-  presets: z.array(z.object({ name: z.string(), resolution: z.number().int().positive(), steps: z.number().int().positive() })),
+  presets: z.array(
+    z.object({
+      name: z.string(),
+      resolution: z.number().int().positive(),
+      steps: z.number().int().positive(),
+      /** The preset's own held-out schedule (a run that stops itself), if any. */
+      evaluateEvery: z.number().int().positive().optional(),
+      earlyStopPatience: z.number().int().positive().optional(),
+    }),
+  ),
   /** The TensorFlow.js backend the engine runs on, once one was chosen, why, and its convolution precision. */
   backend: z.object({ name: z.string(), reason: z.string(), precision: PrecisionSchema }).nullable(),
   /** Every backend `auto` considers (tfjs-node-gpu, native, tfjs-node, wasm) and whether it can run here. */

@@ -3,7 +3,7 @@ import { listClips } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { selectBackend } from '../../engine/translate/backend.js';
 import { createModel, getModel, listModels, loadLatestCheckpoint, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
-import { presetConfig, presetNames } from '../../engine/translate/config.js';
+import { evaluationSchedule, presetConfig, presetNames } from '../../engine/translate/config.js';
 import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
 import type { HeldOutScores } from '../../engine/translate/score-store.js';
 import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_MINUTES, train } from '../../engine/translate/trainer.js';
@@ -76,9 +76,9 @@ export const trainCommand: CliCommand = {
     const previewEvery = intOption(stringOption(context, 'preview-every'), 'preview-every') ?? 500;
     const modelId = intOption(stringOption(context, 'model'), 'model');
     const framesOption = frameRange(stringOption(context, 'frames'));
-    const evaluateEvery = intOption(stringOption(context, 'eval-every'), 'eval-every') ?? 0;
-    const patience = intOption(stringOption(context, 'early-stop'), 'early-stop') ?? 0;
-    if (patience > 0 && evaluateEvery === 0) throw new DvpError('INVALID_ARGUMENT', '--early-stop PATIENCE counts held-out evaluations: give --eval-every N too.');
+    const evaluateEveryOption = intOption(stringOption(context, 'eval-every'), 'eval-every');
+    const patienceOption = intOption(stringOption(context, 'early-stop'), 'early-stop');
+    if ((patienceOption ?? 0) > 0 && (evaluateEveryOption ?? 0) === 0) throw new DvpError('INVALID_ARGUMENT', '--early-stop PATIENCE counts held-out evaluations: give --eval-every N too.');
     const presetName = stringOption(context, 'preset');
     if (modelId === undefined && presetName === undefined) throw new DvpError('INVALID_ARGUMENT', 'missing --preset (or --model ID to resume a model).');
     if (presetName !== undefined) presetConfig(presetName); // an unknown preset is a usage error
@@ -101,6 +101,10 @@ export const trainCommand: CliCommand = {
         }
       }
       const steps = stepsOption ?? model.config.training.steps;
+      const { evaluateEvery, patience } = evaluationSchedule(model.config.training, {
+        ...(evaluateEveryOption !== undefined ? { evaluateEvery: evaluateEveryOption } : {}),
+        ...(patienceOption !== undefined ? { patience: patienceOption } : {}),
+      });
       const startStep = loadLatestCheckpoint(project, model.id)?.step ?? 0;
       if (startStep >= steps) {
         context.stdout(`model ${model.id} (${model.config.preset}) is already at step ${startStep}; nothing to train up to step ${steps} (give a larger --steps to train on).`);

@@ -322,7 +322,13 @@ export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
     const backends = await cachedBackendStatuses();
     const backend = currentBackend();
     return {
-      presets: Object.values(PRESETS).map((p) => ({ name: p.preset, resolution: p.network.resolution, steps: p.training.steps })),
+      presets: Object.values(PRESETS).map((p) => ({
+        name: p.preset,
+        resolution: p.network.resolution,
+        steps: p.training.steps,
+        ...(p.training.evaluateEvery ? { evaluateEvery: p.training.evaluateEvery } : {}),
+        ...(p.training.earlyStopPatience ? { earlyStopPatience: p.training.earlyStopPatience } : {}),
+      })),
       backend: backend ? { name: backend.name, reason: backend.reason, precision: backend.precision } : null,
       backends,
       models: listModels(project)

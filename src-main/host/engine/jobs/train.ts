@@ -3,7 +3,7 @@ import { getClip } from '../../../engine/project/clips.js';
 import type { Project } from '../../../engine/project/project.js';
 import { selectBackend } from '../../../engine/translate/backend.js';
 import { createModel, getModel, listModels, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
-import { presetConfig } from '../../../engine/translate/config.js';
+import { evaluationSchedule, presetConfig } from '../../../engine/translate/config.js';
 import { openModelSource, planFaceData, type FaceData } from '../../../engine/translate/model-source.js';
 import { train } from '../../../engine/translate/trainer.js';
 import { DvpError } from '../../../shared/errors.js';
@@ -54,6 +54,11 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
   context.progress({ done: 0, total: targetStep, message: `${backendLabel(backend)}: preparing the training frames` });
   const { source, split, parameterGroups } = await openModelSource(project, model, context.signal);
   const losses = new LossRecorder(project, model.id);
+  const { evaluateEvery, patience } = evaluationSchedule(model.config.training, {
+    ...(params.evaluateEvery !== undefined ? { evaluateEvery: params.evaluateEvery } : {}),
+    ...(params.earlyStop ? { patience: params.earlyStop.patience } : {}),
+  });
+  const earlyStop = patience > 0 ? { patience, ...(params.earlyStop?.minDelta !== undefined ? { minDelta: params.earlyStop.minDelta } : {}) } : undefined;
   /** The latest held-out score, kept in the progress message until the next evaluation. */
   let heldOut = '';
   try {
@@ -69,9 +74,9 @@ export async function runTrain(params: JobParams<'train'>, context: JobContext):
       checkpointEvery: params.checkpointEvery ?? 100,
       previewEvery: params.previewEvery ?? 100,
       previewDir: modelArtefactDir(project, model.id),
-      evaluateEvery: params.evaluateEvery ?? 0,
+      evaluateEvery,
       evaluation: { heldOut: split.heldOut, parameterGroups },
-      ...(params.earlyStop ? { earlyStop: params.earlyStop } : {}),
+      ...(earlyStop ? { earlyStop } : {}),
       onProgress: (p) => {
         losses.add({ step: p.step, ...p.losses });
         if (p.heldOut) heldOut = ` · held-out ${p.heldOut.model.psnr.toFixed(2)} dB (nearest neighbour ${p.heldOut.nearestNeighbour.psnr.toFixed(2)})`;

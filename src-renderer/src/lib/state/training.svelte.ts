@@ -81,7 +81,11 @@ export class TrainingState {
   choosePreset(name: string): void {
     this.preset = name;
     const preset = this.overview?.presets.find((p) => p.name === name);
-    if (preset) this.steps = preset.steps;
+    if (!preset) return;
+    this.steps = preset.steps;
+    // A preset that stops itself (plate-overnight) brings its held-out schedule; the others keep the panel's.
+    if (preset.evaluateEvery) this.evaluateEvery = preset.evaluateEvery;
+    if (preset.earlyStopPatience) this.earlyStopPatience = preset.earlyStopPatience;
   }
 
   async refresh(): Promise<void> {
