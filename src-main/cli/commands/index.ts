@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command.js';
 import { conditionCommand } from './condition.js';
+import { conformCommand } from './conform.js';
 import { doctorCommand } from './doctor.js';
 import { dubCommand } from './dub.js';
 import { editsCommand } from './edits.js';
 import { evalCommand } from './eval.js';
+import { farmCommand } from './farm.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { keyCommand } from './key.js';
@@ -21,4 +23,4 @@ import { transcodeCommand } from './transcode.js';
 import { undoCommand } from './undo.js';
 
 /** Every `dvp` sub-command, in the order `dvp help` lists them. */
-export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, reenactCommand, renderCommand, dubCommand, serveCommand, doctorCommand];
+export const commands: readonly CliCommand[] = [newCommand, importCommand, infoCommand, relinkCommand, transcodeCommand, trackCommand, overlayCommand, conditionCommand, trainCommand, synthCommand, evalCommand, keyCommand, undoCommand, redoCommand, editsCommand, reenactCommand, renderCommand, conformCommand, dubCommand, farmCommand, serveCommand, doctorCommand];

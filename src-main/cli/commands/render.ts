@@ -1,12 +1,16 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
 import { Project } from '../../engine/project/project.js';
+import { chunkFileName, planChunks } from '../../engine/render/chunk-plan.js';
+import { isChunkFormat } from '../../engine/render/conform.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
 import { isCompositeMode, renderShotToFile, type CompositeMode, type RenderSummary } from '../../engine/render/render-shot.js';
-import { DvpError } from '../../shared/errors.js';
+import { DvpError, fromFsError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
+import { applyMediaLookup, CHUNK_PLAN_OPTIONS, MEDIA_LOOKUP_OPTIONS, MEDIA_LOOKUP_USAGE, parseChunkIndex, parseChunkSpec } from '../farm-options.js';
 import { parseFrameRange } from '../range.js';
 
 export function parseId(text: string | undefined, name: string): number | undefined {
@@ -22,7 +26,7 @@ export function parseFormat(text: string | undefined): OutputFormatId {
   return format;
 }
 
-function parseAudio(text: string | undefined): AudioChoice {
+export function parseAudio(text: string | undefined): AudioChoice {
   const value = text ?? 'target';
   if (value === 'target' || value === 'source' || value === 'none') return { kind: value };
   return { kind: 'file', path: path.resolve(value) };
@@ -92,9 +96,17 @@ export function printRender(context: CommandContext, summary: RenderSummary): vo
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "Render a shot's edit to ProRes or H.264: edited parameters → conditioning → network → composited into the plate, with timecode and audio.",
-  usage: `render FILE.dvp --out OUT.mov [--overwrite] [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] ${COMPOSITE_USAGE} [--model ID] ${BACKEND_USAGE} [--json]`,
+  usage: `render FILE.dvp --out OUT.mov [--overwrite] [--shot ID] [--range A-B] [--format prores-hq|prores-4444|h264] [--audio target|source|none|FILE] ${COMPOSITE_USAGE} [--model ID] ${BACKEND_USAGE} [--chunks N|--chunk-frames K [--chunk I]] ${MEDIA_LOOKUP_USAGE} [--json]`,
+  details: [
+    'With --chunks N or --chunk-frames K, --out is a folder: the range is cut into chunks (chunk-plan.ts) and each chunk is rendered',
+    'into OUT/chunk-0000.mov, … (ProRes, video only); --chunk I renders only chunk I (one farm task). Join them with `dvp conform`.',
+    '--search DIR and --path-map FROM=TO relink moved media in memory (the project is opened read-only and never written).',
+  ],
   options: {
     ...COMPOSITE_OPTIONS,
+    ...CHUNK_PLAN_OPTIONS,
+    ...MEDIA_LOOKUP_OPTIONS,
+    chunk: { type: 'string' },
     ...OVERWRITE_OPTION,
     shot: { type: 'string' },
     range: { type: 'string' },
@@ -112,14 +124,57 @@ export const renderCommand: CliCommand = {
     const format = parseFormat(stringOption(context, 'format'));
     const composite = parseComposite(stringOption(context, 'composite'));
     const audio = parseAudio(stringOption(context, 'audio'));
+    const chunkSpec = parseChunkSpec(context);
+    const chunkIndex = parseChunkIndex(context);
+    if (chunkIndex !== undefined && !chunkSpec) throw new DvpError('INVALID_ARGUMENT', '--chunk I needs the plan: --chunks N or --chunk-frames K.');
+    if (chunkSpec && !isChunkFormat(format)) throw new DvpError('INVALID_ARGUMENT', `a chunked render writes ProRes pieces (--format prores-hq or prores-4444), not ${format}.`);
+    if (chunkSpec && audio.kind !== 'none' && stringOption(context, 'audio') !== undefined) {
+      throw new DvpError('INVALID_ARGUMENT', 'the pieces of a chunked render carry no audio; give --audio to `dvp conform`, which lays it once over the whole range.');
+    }
     const rangeText = stringOption(context, 'range');
     const range = rangeText === undefined ? undefined : parseFrameRange(rangeText);
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
     const { backend, precision } = parseBackendOptions(context);
+    // Always read-only: a render writes nothing to the project (no lock, no WAL), so it runs as well on a farm snapshot.
     const project = Project.open(file, { readonly: true });
     try {
+      applyMediaLookup(context, project);
       const clip = resolveTargetClip(project, shotId);
+      if (chunkSpec) {
+        const plan = planChunks(range ?? { first: 0, last: clip.frameCount - 1 }, chunkSpec);
+        if (chunkIndex !== undefined && chunkIndex >= plan.length) {
+          throw new DvpError('INVALID_ARGUMENT', `--chunk ${chunkIndex}: the plan has ${plan.length} chunk(s), 0-${plan.length - 1}.`);
+        }
+        const dir = path.resolve(out);
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch (error) {
+          throw fromFsError(error, out, 'create the folder for the pieces');
+        }
+        const summaries: RenderSummary[] = [];
+        for (const chunk of chunkIndex === undefined ? plan : [plan[chunkIndex]!]) {
+          const summary = await renderShotToFile(project, {
+            clipId: clip.id,
+            out: path.join(dir, chunkFileName(chunk.index)),
+            overwrite: context.values.overwrite === true,
+            format,
+            audio: { kind: 'none' },
+            composite,
+            colourMatch: context.values['colour-match'] === true,
+            backend,
+            precision,
+            signal: context.signal,
+            onProgress: (p) => context.progress(`chunk ${chunk.index}`, p),
+            range: { first: chunk.first, last: chunk.last },
+            ...(modelId !== undefined ? { modelId } : {}),
+          });
+          summaries.push(summary);
+          if (!context.values.json) context.stdout(`chunk ${chunk.index} of ${plan.length}: ${describeRender(summary)[0]!}`);
+        }
+        if (context.values.json) context.stdout(JSON.stringify(chunkIndex === undefined ? summaries : summaries[0], null, 2));
+        return;
+      }
       const summary = await renderShotToFile(project, {
         clipId: clip.id,
         out: path.resolve(out),

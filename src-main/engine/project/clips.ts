@@ -147,6 +147,49 @@ export function findClipByHash(project: Project, hash: string): Clip | undefined
  * (only for a writable project). Throws FILE_NOT_FOUND naming the missing file otherwise.
  */
 export function resolveClipMedia(project: Project, clip: Clip, searchDirs: readonly string[] = []): Clip {
+  const lookup = mediaLookups.get(project);
+  if (!lookup) return locateClipMedia(project, clip, searchDirs);
+  const known = lookup.found.get(clip.id);
+  if (known !== undefined) return { ...clip, path: known };
+  const mapped = mapMediaPath(clip.path, lookup.pathMap);
+  const found = mapped !== clip.path && sameContent(mapped, clip) ? { ...clip, path: mapped } : locateClipMedia(project, clip, [...searchDirs, ...lookup.search]);
+  lookup.found.set(clip.id, found.path);
+  return found;
+}
+
+/**
+ * Relinking in memory, for one open project (a read-only snapshot on a farm worker): a clip's
+ * stored path is first rewritten by the first `pathMap` rule whose `from` prefix it starts with
+ * (Deadline-style path mapping), and a clip missing there is looked up by content in `search`
+ * as `dvp relink` does. Nothing is written to the project; the found paths are remembered
+ * while it is open.
+ */
+export interface MediaLookup {
+  search: readonly string[];
+  pathMap: readonly { from: string; to: string }[];
+}
+
+const mediaLookups = new WeakMap<Project, MediaLookup & { found: Map<number, string> }>();
+
+export function setMediaLookup(project: Project, lookup: MediaLookup): void {
+  mediaLookups.set(project, { search: lookup.search.map((d) => path.resolve(d)), pathMap: lookup.pathMap, found: new Map() });
+}
+
+/** `file` with the first matching prefix rule applied (a prefix matches whole path components), or `file` itself. */
+export function mapMediaPath(file: string, pathMap: readonly { from: string; to: string }[]): string {
+  for (const { from, to } of pathMap) {
+    const prefix = from.length > 1 ? from.replace(/[\\/]+$/, '') : from;
+    if (file === prefix) return to;
+    const rest = file.startsWith(prefix) ? file.slice(prefix.length) : undefined;
+    if (rest !== undefined && (prefix.endsWith('/') || prefix.endsWith('\\') || rest.startsWith('/') || rest.startsWith('\\'))) {
+      const tail = rest.replace(/^[\\/]+/, '').split(/[\\/]/);
+      return path.join(to, ...tail);
+    }
+  }
+  return file;
+}
+
+function locateClipMedia(project: Project, clip: Clip, searchDirs: readonly string[]): Clip {
   if (sameContent(clip.path, clip)) return clip;
   const dirs = new Set<string>([...searchDirs.map((d) => path.resolve(d)), project.directory]);
   for (const other of listClips(project)) dirs.add(path.dirname(other.path));

@@ -277,7 +277,7 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
       audioFile = path.join(temp, 'audio.wav');
       await conformAudio(aligned, durationSec, audioFile, options.signal);
     }
-    const timecode = offsetTimecode(clip.startTimecode, shot.first, clip.fps);
+    const timecode = renderTimecode(clip, shot.first);
     const writer = FrameWriter.open({
       ...policy,
       file: options.out,
@@ -336,6 +336,14 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
     render.dispose();
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The start timecode of a render whose first frame is clip frame `first`: the clip's own
+ * (00:00:00:00 when it has none) offset by `first`. One place for `dvp render` and `dvp conform`.
+ */
+export function renderTimecode(clip: Clip, first: number): string {
+  return offsetTimecode(clip.startTimecode, first, clip.fps);
 }
 
 /** The audio track lined up with render frame `first`, or undefined for a silent render. */
