@@ -23,6 +23,8 @@ export type DvpErrorCode =
   | 'FFMPEG_FAILED'
   | 'CANCELLED'
   | 'BACKEND_UNAVAILABLE'
+  /** A farm manager's command (sbatch, squeue, scancel…) is missing or refused the request; its message is in the error. */
+  | 'FARM_FAILED'
   | 'INTERNAL';
 
 export class DvpError extends Error {
@@ -64,7 +66,7 @@ const KNOWN_CODES: Record<DvpErrorCode, true> = {
   FILE_NOT_FOUND: true, NOT_A_VIDEO: true, CORRUPT_VIDEO: true, EMPTY_VIDEO: true, NO_FACE: true, PROJECT_TOO_NEW: true,
   PROJECT_INVALID: true, PROJECT_LOCKED: true, NOT_FOUND: true, OUTPUT_UNWRITABLE: true, OUTPUT_EXISTS: true,
   OUTPUT_IS_INPUT: true, DISK_FULL: true, INVALID_ARGUMENT: true, FFMPEG_FAILED: true, CANCELLED: true,
-  BACKEND_UNAVAILABLE: true, INTERNAL: true,
+  BACKEND_UNAVAILABLE: true, FARM_FAILED: true, INTERNAL: true,
 };
 
 /** A code that crossed a process boundary (an ApiError's) as a DvpErrorCode; one the engine does not define is INTERNAL. */
