@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3 libdnnl-dev)
+# slurmctld slurmd slurm-client munge: a single-node Slurm for the farm tests (test/farm/slurm.test.ts starts and stops it).
+APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3 libdnnl-dev slurmctld slurmd slurm-client munge)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
