@@ -192,6 +192,20 @@ describe('chunked render and conform', () => {
     assert.equal(at, all.length);
   });
 
+  it('usage errors of a chunked render exit 2: a chunk beyond the plan, audio in pieces, H.264 pieces', async () => {
+    const out = path.join(temp.dir, 'usage');
+    for (const [extra, message] of [
+      [['--chunk', '4'], /--chunk 4: the plan has 4 chunk\(s\), 0-3/],
+      [['--audio', 'target'], /carry no audio; give --audio to `dvp conform`/],
+      [['--format', 'h264'], /ProRes pieces/],
+    ] as const) {
+      const result = await dvpFromSource(['render', edited, '--range', RANGE_TEXT, '--chunks', '4', '--out', out, ...extra]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
+    assert.ok(!existsSync(out), 'nothing written');
+  });
+
   it('refuses a missing piece, naming it (exit 1)', async () => {
     const dir = path.join(temp.dir, 'missing');
     cpSync(pieces, dir, { recursive: true });
