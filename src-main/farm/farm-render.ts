@@ -8,7 +8,7 @@ import { snapshotProject } from '../engine/project/snapshot.js';
 import { DvpError, fromFsError } from '../shared/errors.js';
 import { defaultLauncher, describeJob, JOB_FILE, LOGS_DIR, piecePath, readJob, writeJob, type FarmJob, type NewFarmJob } from './farm-job.js';
 import { writeOpenJdBundle } from './openjd.js';
-import { jobStates, runSlurm, sbatch, submitRender, writeSlurmScripts, writeTrainScript, type JobState } from './slurm.js';
+import { commonArgs, CONFORM_LOG, jobStates, locationArgs, RENDER_LOG, runSlurm, sbatch, submitRender, TRAIN_LOG, writeSlurmScripts, writeTrainScript, type JobState } from './slurm.js';
 
 function makeDirs(...dirs: string[]): void {
   for (const dir of dirs) {
@@ -161,10 +161,10 @@ export async function farmResubmit(where: string, chunkIndices: number[], option
     if (running) after.push(submission.arrayJobId);
   }
   const scripts = writeSlurmScripts(job);
-  const common = [...(job.slurm.partition ? [`--partition=${job.slurm.partition}`] : []), ...job.slurm.sbatchArgs];
-  const arrayJobId = await sbatch([`--array=${chunkIndices.join(',')}`, ...common], scripts.render);
+  const common = commonArgs(job);
+  const arrayJobId = await sbatch([`--array=${chunkIndices.join(',')}`, ...locationArgs(job.jobDir, job.logsDir, RENDER_LOG), ...common], scripts.render);
   const dependency = [`afterok:${arrayJobId}`, ...after.map((id) => `afterany:${id}`)].join(',');
-  const conformJobId = await sbatch([`--dependency=${dependency}`, '--kill-on-invalid-dep=yes', ...common], scripts.conform);
+  const conformJobId = await sbatch([`--dependency=${dependency}`, '--kill-on-invalid-dep=yes', ...locationArgs(job.jobDir, job.logsDir, CONFORM_LOG), ...common], scripts.conform);
   job.slurm.submissions.push({ arrayJobId, conformJobId, tasks: chunkIndices, submittedAt: new Date().toISOString() });
   writeJob(job);
   return { job, arrayJobId, conformJobId };
@@ -189,7 +189,7 @@ export async function farmTrainSlurm(project: string, trainArgs: string[], slurm
   const argv = [...defaultLauncher(), 'train', file, ...trainArgs];
   const script = writeTrainScript(jobDir, logsDir, file, argv);
   const jobId = await sbatch(
-    ['--requeue', ...(slurm.gres ? [`--gres=${slurm.gres}`] : []), ...(slurm.partition ? [`--partition=${slurm.partition}`] : []), ...slurm.sbatchArgs],
+    ['--requeue', ...locationArgs(jobDir, logsDir, TRAIN_LOG), ...(slurm.gres ? [`--gres=${slurm.gres}`] : []), ...(slurm.partition ? [`--partition=${slurm.partition}`] : []), ...slurm.sbatchArgs],
     script,
   );
   return { jobDir, script, jobId };

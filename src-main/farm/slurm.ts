@@ -91,6 +91,21 @@ export interface SlurmScripts {
   conform: string;
 }
 
+export const RENDER_LOG = 'render-%A_%a.log';
+export const CONFORM_LOG = 'conform-%j.log';
+export const TRAIN_LOG = 'train-%j.log';
+
+/** The log file and working folder as sbatch options (given on sbatch's command line: a path with a space cannot be an #SBATCH directive). */
+export function locationArgs(jobDir: string, logsDir: string, log: string): string[] {
+  return [`--output=${path.join(logsDir, log)}`, `--chdir=${jobDir}`];
+}
+
+/** The same as #SBATCH lines for a TD who runs the script by hand, where the paths allow it. */
+function directives(job: FarmJob, log: string): string[] {
+  const args = locationArgs(job.jobDir, job.logsDir, log);
+  return args.every((arg) => !/\s/.test(arg)) ? args.map((arg) => `#SBATCH ${arg}`) : ['# (dvp farm passes --output and --chdir on the sbatch command line: the job folder has a space in its path.)'];
+}
+
 /** Writes render.sh (one array task per chunk) and conform.sh into the job folder. */
 export function writeSlurmScripts(job: FarmJob): SlurmScripts {
   const header = (what: string): string[] => [
@@ -103,8 +118,7 @@ export function writeSlurmScripts(job: FarmJob): SlurmScripts {
     script([
       ...header('renders chunk $SLURM_ARRAY_TASK_ID into pieces/ (submitted as an array, one task per chunk)'),
       '#SBATCH --job-name=dvp-render',
-      `#SBATCH --output=${path.join(job.logsDir, 'render-%A_%a.log')}`,
-      `#SBATCH --chdir=${job.jobDir}`,
+      ...directives(job, 'render-%A_%a.log'),
       'set -eu',
       `exec ${renderCommandLine(job)}`,
     ]),
@@ -114,8 +128,7 @@ export function writeSlurmScripts(job: FarmJob): SlurmScripts {
     script([
       ...header('joins the pieces into the output without re-encoding (after every render task succeeded)'),
       '#SBATCH --job-name=dvp-conform',
-      `#SBATCH --output=${path.join(job.logsDir, 'conform-%j.log')}`,
-      `#SBATCH --chdir=${job.jobDir}`,
+      ...directives(job, 'conform-%j.log'),
       'set -eu',
       `exec ${conformCommandLine(job)}`,
     ]),
@@ -123,7 +136,7 @@ export function writeSlurmScripts(job: FarmJob): SlurmScripts {
   return { render, conform };
 }
 
-function commonArgs(job: FarmJob): string[] {
+export function commonArgs(job: FarmJob): string[] {
   const slurm = job.slurm;
   return [...(slurm?.partition ? [`--partition=${slurm.partition}`] : []), ...(slurm?.sbatchArgs ?? [])];
 }
@@ -143,11 +156,11 @@ export function arraySpec(tasks: readonly number[]): string {
 
 /** Submits the render array for `tasks` and a conform job that runs only after all of them succeeded. */
 export async function submitRender(job: FarmJob, scripts: SlurmScripts, tasks: number[]): Promise<{ arrayJobId: string; conformJobId: string }> {
-  const arrayJobId = await sbatch([`--array=${arraySpec(tasks)}`, ...commonArgs(job)], scripts.render);
+  const arrayJobId = await sbatch([`--array=${arraySpec(tasks)}`, ...locationArgs(job.jobDir, job.logsDir, RENDER_LOG), ...commonArgs(job)], scripts.render);
   let conformJobId: string;
   try {
     // kill-on-invalid-dep: a failed task cancels the conform instead of leaving it pending forever.
-    conformJobId = await sbatch([`--dependency=afterok:${arrayJobId}`, '--kill-on-invalid-dep=yes', ...commonArgs(job)], scripts.conform);
+    conformJobId = await sbatch([`--dependency=afterok:${arrayJobId}`, '--kill-on-invalid-dep=yes', ...locationArgs(job.jobDir, job.logsDir, CONFORM_LOG), ...commonArgs(job)], scripts.conform);
   } catch (error) {
     await scancel([arrayJobId]).catch(() => undefined);
     throw error;
@@ -224,8 +237,7 @@ export function writeTrainScript(jobDir: string, logsDir: string, project: strin
       '# one writer may run (a second one exits 1 naming the holder). A requeued job resumes from the latest checkpoint;',
       '# SIGTERM (preemption, scancel) saves a checkpoint first.',
       '#SBATCH --job-name=dvp-train',
-      `#SBATCH --output=${path.join(logsDir, 'train-%j.log')}`,
-      `#SBATCH --chdir=${jobDir}`,
+      ...locationArgs(jobDir, logsDir, TRAIN_LOG).map((arg) => (/\s/.test(arg) ? `# sbatch ${arg} (on the command line)` : `#SBATCH ${arg}`)),
       'set -eu',
       `exec ${argv.map(shellWord).join(' ')}`,
     ]),
