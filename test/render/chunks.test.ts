@@ -206,6 +206,29 @@ describe('chunked render and conform', () => {
     assert.ok(!existsSync(out), 'nothing written');
   });
 
+  it('ProRes 4444 in --chunk-frames pieces: conformed with --format prores-4444, the picture and the matte are the one-piece render\'s', async () => {
+    const range = '20-27';
+    const one = path.join(temp.dir, 'one-4444.mov');
+    const dir = path.join(temp.dir, 'pieces-4444');
+    const out = path.join(temp.dir, 'conformed-4444.mov');
+    assert.equal((await dvpFromSource(['render', edited, '--range', range, '--format', 'prores-4444', '--audio', 'none', '--out', one])).code, 0);
+    const render = await dvpFromSource(['render', edited, '--range', range, '--format', 'prores-4444', '--chunk-frames', '3', '--out', dir]);
+    assert.equal(render.code, 0, render.stderr);
+    assert.deepEqual(readdirSync(dir).sort(), [0, 1, 2].map(chunkFileName));
+    const wrongFormat = await dvpFromSource(['conform', edited, '--range', range, '--chunk-frames', '3', '--pieces', dir, '--out', out]);
+    assert.equal(wrongFormat.code, 1);
+    assert.match(wrongFormat.stderr, /chunk-0000\.mov: the piece of chunk 0 \(frames 20-22\) is prores \(ap4h\), not Apple ProRes 422 HQ \(apch\); pass --format/);
+    const conform = await dvpFromSource(['conform', edited, '--range', range, '--chunk-frames', '3', '--pieces', dir, '--format', 'prores-4444', '--audio', 'none', '--out', out]);
+    assert.equal(conform.code, 0, conform.stderr);
+    assert.equal(videoStream(out).codec_tag_string, 'ap4h');
+    assert.equal((videoStream(out).tags as Record<string, string>).timecode, '01:00:00:20');
+    assert.equal(ffprobeJson(out).streams.filter((s) => s.codec_type === 'audio').length, 0);
+    const rgba = (file: string): Buffer => spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 1 << 28 }).stdout;
+    const expected = rgba(one);
+    assert.equal(expected.length, 8 * PLATE.width * PLATE.height * 4);
+    assert.ok(rgba(out).equals(expected), 'RGBA identical');
+  });
+
   it('refuses a missing piece, naming it (exit 1)', async () => {
     const dir = path.join(temp.dir, 'missing');
     cpSync(pieces, dir, { recursive: true });
