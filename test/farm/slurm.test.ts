@@ -1,8 +1,8 @@
 /**
  * `dvp farm render --slurm` on a real single-node Slurm (test/helpers/slurm.ts starts and stops
- * it; skipped, with the reason, when not root or Slurm is not installed — CI has both): the render
- * fixture's shot (test/render/fixture.ts: 60 frames, 50 tracked, a tiny trained network) in 4
- * chunks as a job array, conformed by the dependent job, has the one-piece render's frame count,
+ * it; skipped, with the reason, when not root or Slurm is not installed — CI has both): 200 frames
+ * of the shared clip target-tedlieu-256.mp4 (farm-fixture.ts: 180 tracked, a tiny trained network)
+ * in 4 chunks as a job array, conformed by the dependent job, has the one-piece render's frame count,
  * timecode and audio duration and decodes to the same frames; `dvp farm status` follows it. A
  * damaged piece is refused by conform with its name; `dvp farm resubmit --chunk I` completes the
  * job again. The workers run the built CLI (bin/dvp.js; npm test builds first).
@@ -13,7 +13,7 @@ import { readFileSync, truncateSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJob, type FarmJob } from '../../src-main/farm/farm-job.js';
-import { buildRenderFixture, START_TIMECODE, TARGET_FRAMES, type RenderFixture } from '../render/fixture.js';
+import { buildFarmFixture, FARM_START_TIMECODE, type FarmFixture } from './farm-fixture.js';
 import { decodeAudio } from '../render/media-checks.js';
 import { dvp, ffprobeJson } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
@@ -21,7 +21,9 @@ import { slurmUnavailable, startSlurm, waitForJob, type SlurmCluster } from '../
 
 const skip = slurmUnavailable();
 const temp = tempDir('dvp-farm-slurm-');
-const RANGE = `0-${TARGET_FRAMES - 1}`;
+const FRAMES = 200;
+const TRACKED_LAST = 179;
+const RANGE = `0-${FRAMES - 1}`;
 const CHUNKS = 4;
 
 function videoStream(file: string): Record<string, unknown> {
@@ -47,9 +49,9 @@ function assertSameRender(actual: string, expected: string): void {
   const a = videoStream(actual);
   const e = videoStream(expected);
   assert.equal(a.nb_read_frames, e.nb_read_frames, 'frame count');
-  assert.equal(Number(a.nb_read_frames), TARGET_FRAMES);
+  assert.equal(Number(a.nb_read_frames), FRAMES);
   assert.equal((a.tags as Record<string, string>).timecode, (e.tags as Record<string, string>).timecode, 'timecode');
-  assert.equal((a.tags as Record<string, string>).timecode, START_TIMECODE);
+  assert.equal((a.tags as Record<string, string>).timecode, FARM_START_TIMECODE);
   assert.equal(a.codec_tag_string, e.codec_tag_string);
   assert.ok(Math.abs(audioDuration(actual) - audioDuration(expected)) < 0.03, `audio ${audioDuration(actual)} s vs ${audioDuration(expected)} s`);
   const rate = 16000;
@@ -58,20 +60,20 @@ function assertSameRender(actual: string, expected: string): void {
 }
 
 describe('dvp farm render on a single-node Slurm', { skip: skip ?? false }, () => {
-  let fixture: RenderFixture;
+  let fixture: FarmFixture;
   let cluster: SlurmCluster;
   let onePiece: string;
   let job: FarmJob;
   const out = path.join(temp.dir, 'farm out', 'shot.mov');
 
   before(async () => {
-    fixture = await buildRenderFixture(temp.dir);
+    fixture = await buildFarmFixture(temp.dir, FRAMES, TRACKED_LAST);
     cluster = await startSlurm(path.join(temp.dir, 'slurm'));
     onePiece = path.join(temp.dir, 'one-piece.mov');
     const started = Date.now();
     const result = await dvp(['render', fixture.projectFile, '--range', RANGE, '--out', onePiece]);
     assert.equal(result.code, 0, result.stderr);
-    process.stderr.write(`# one-piece render of ${TARGET_FRAMES} frames: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`# one-piece render of ${FRAMES} frames: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   });
   after(async () => {
     await cluster?.stop();
