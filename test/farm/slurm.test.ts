@@ -5,7 +5,7 @@
  * in 4 chunks as a job array, conformed by the dependent job, has the one-piece render's frame count,
  * timecode and audio duration and decodes to the same frames; `dvp farm status` follows it. A
  * damaged piece is refused by conform with its name; `dvp farm resubmit --chunk I` completes the
- * job again. The workers run the built CLI (bin/dvp.js; npm test builds first).
+ * job again; `dvp farm train` trains the project itself as a requeueable job. The workers run the built CLI (bin/dvp.js; npm test builds first).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -121,6 +121,19 @@ describe('dvp farm render on a single-node Slurm', { skip: skip ?? false }, () =
     assertSameRender(out, onePiece);
     const status = await dvp(['farm', 'status', job.jobDir]);
     assert.match(status.stdout, new RegExp(`chunk 2 frames \\d+-\\d+: COMPLETED \\(${again[1]!.arrayJobId}_2`));
+  });
+
+  it('farm train submits dvp train on the project itself as a requeueable job, resuming from its checkpoint', async () => {
+    const submit = await dvp(['farm', 'train', fixture.projectFile, '--preset', 'cpu-tiny', '--steps', '8', '--slurm']);
+    assert.equal(submit.code, 0, submit.stderr);
+    const id = /submitted training (\d+)/.exec(submit.stdout)?.[1];
+    assert.ok(id, submit.stdout);
+    const state = await waitForJob(id, 120_000);
+    const log = readFileSync(path.join(`${fixture.projectFile}.train.farm`, 'logs', `train-${id}.log`), 'utf8');
+    assert.equal(state, 'COMPLETED', log);
+    assert.match(spawnSync('scontrol', ['show', 'job', '-o', id], { encoding: 'utf8' }).stdout, /Requeue=1/);
+    assert.match(log, /resuming at step 6/);
+    assert.match(log, /at step 8/);
   });
 
   it('cancel cancels a pending array and its conform', async () => {
