@@ -21,16 +21,24 @@ function makeDirs(...dirs: string[]): void {
 }
 
 /** Creates the job folder (project snapshot, pieces/, logs/) for a new job; refuses to reuse one without `overwrite`. */
-export function prepareJob(spec: NewFarmJob): FarmJob {
+export function prepareJob(spec: NewFarmJob): { job: FarmJob; created: boolean } {
   const job = describeJob(spec);
   if (existsSync(job.out) && !job.overwrite) throw new DvpError('OUTPUT_EXISTS', `${job.out} already exists; pass --overwrite to replace it.`, { file: job.out });
   if (existsSync(path.join(job.jobDir, JOB_FILE)) && !job.overwrite) {
     throw new DvpError('OUTPUT_EXISTS', `${job.jobDir} already holds a farm job; follow it with dvp farm status, or pass --overwrite to start over.`, { file: job.jobDir });
   }
+  if (!existsSync(job.project)) throw new DvpError('FILE_NOT_FOUND', `${spec.project}: no such project file.`, { file: job.project });
   if (job.overwrite) rmSync(job.piecesDir, { recursive: true, force: true });
+  const created = !existsSync(job.jobDir);
   makeDirs(job.jobDir, job.piecesDir, job.logsDir);
-  snapshotProject(job.project, job.snapshot, { overwrite: job.overwrite });
-  return job;
+  try {
+    snapshotProject(job.project, job.snapshot, { overwrite: job.overwrite });
+  } catch (error) {
+    // Nothing half-made is left behind: a job folder this call created goes again.
+    if (created) rmSync(job.jobDir, { recursive: true, force: true });
+    throw error;
+  }
+  return { job, created };
 }
 
 export interface SlurmOptions {
@@ -40,12 +48,17 @@ export interface SlurmOptions {
 
 /** `dvp farm render … --slurm`: snapshot, scripts, the render array and the conform job after it. */
 export async function farmRenderSlurm(spec: NewFarmJob, slurm: SlurmOptions): Promise<FarmJob> {
-  const job = prepareJob(spec);
+  const { job, created } = prepareJob(spec);
   job.slurm = { ...(slurm.partition ? { partition: slurm.partition } : {}), sbatchArgs: slurm.sbatchArgs, submissions: [] };
-  const scripts = writeSlurmScripts(job);
-  writeJob(job);
   const tasks = job.chunks.map((chunk) => chunk.index);
-  const ids = await submitRender(job, scripts, tasks);
+  let ids: { arrayJobId: string; conformJobId: string };
+  try {
+    ids = await submitRender(job, writeSlurmScripts(job), tasks);
+  } catch (error) {
+    // Slurm refused (no sbatch, a bad partition…): nothing was submitted, so nothing of the job is kept.
+    if (created) rmSync(job.jobDir, { recursive: true, force: true });
+    throw error;
+  }
   job.slurm.submissions.push({ ...ids, tasks, submittedAt: new Date().toISOString() });
   writeJob(job);
   return job;
@@ -53,7 +66,7 @@ export async function farmRenderSlurm(spec: NewFarmJob, slurm: SlurmOptions): Pr
 
 /** `dvp farm export --openjd DIR`: the job folder is DIR (snapshot, pieces/), with template.json for `deadline bundle submit DIR`. */
 export function farmExportOpenJd(spec: NewFarmJob, dir: string): { job: FarmJob; template: string } {
-  const job = prepareJob({ ...spec, jobDir: dir });
+  const { job } = prepareJob({ ...spec, jobDir: dir });
   writeJob(job);
   return { job, template: writeOpenJdBundle(job, job.jobDir) };
 }
