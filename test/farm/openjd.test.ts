@@ -13,7 +13,7 @@ import { Project } from '../../src-main/engine/project/project.js';
 import { planChunks } from '../../src-main/engine/render/chunk-plan.js';
 import { readJob } from '../../src-main/farm/farm-job.js';
 import type { OpenJdJobTemplate } from '../../src-main/farm/openjd.js';
-import { SLURM_CHUNK, writeSlurmScripts } from '../../src-main/farm/slurm.js';
+import { arraySpec, shellWord, SLURM_CHUNK, writeSlurmScripts } from '../../src-main/farm/slurm.js';
 import { dvpFromSource } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -147,5 +147,16 @@ describe('dvp farm export --openjd', () => {
     const slurmless = await dvpFromSource(['farm', 'render', project, '--range', '0-9', '--chunks', '2', '--out', path.join(temp.dir, 'z.mov')]);
     assert.equal(slurmless.code, 2);
     assert.match(slurmless.stderr, /--slurm/);
+  });
+});
+
+describe('Slurm script helpers', () => {
+  it('quotes words for sh and writes array specs', () => {
+    assert.equal(shellWord('/a/b-c.mov'), '/a/b-c.mov');
+    assert.deepEqual(shellWords(["it's here", 'a b', '$HOME', '`x`'].map(shellWord).join(' ')), ["it's here", 'a b', '$HOME', '`x`']);
+    assert.equal(shellWord('$HOME'), "'$HOME'");
+    assert.equal(arraySpec([0, 1, 2, 3]), '0-3');
+    assert.equal(arraySpec([5, 1, 3, 4]), '1,3-5');
+    assert.equal(arraySpec([2]), '2');
   });
 });
