@@ -53,7 +53,8 @@ export async function startSlurm(dir: string): Promise<SlurmCluster> {
     conf,
     [
       'ClusterName=dvptest',
-      `SlurmctldHost=${node}`,
+      // Addresses given, so a container whose hostname does not resolve still works.
+      `SlurmctldHost=${node}(127.0.0.1)`,
       'AuthType=auth/munge',
       'CredType=cred/munge',
       'MpiDefault=none',
@@ -78,7 +79,7 @@ export async function startSlurm(dir: string): Promise<SlurmCluster> {
       'MinJobAge=3600',
       'KillWait=5',
       'InactiveLimit=0',
-      `NodeName=${node} CPUs=${Math.max(1, os.cpus().length)} RealMemory=${realMemoryMb()} State=UNKNOWN`,
+      `NodeName=${node} NodeAddr=127.0.0.1 CPUs=${Math.max(1, os.cpus().length)} RealMemory=${realMemoryMb()} State=UNKNOWN`,
       `PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
       '',
     ].join('\n'),
