@@ -20,6 +20,7 @@ import {
   TrackingStatusSchema,
   TrainingOverviewSchema,
 } from './pipeline.js';
+import { FarmInfoSchema, FarmStatusSchema, FarmSubmitParamsSchema, FarmSubmitResultSchema } from './farm-schemas.js';
 import { ApplyEditResultSchema, CurvesParamsSchema, CurvesSchema, EditSchema, HistorySchema, ShotEditSchema, UndoRedoResultSchema } from './edit-schemas.js';
 
 /**
@@ -97,6 +98,11 @@ export const methods = {
     z.object({ modelId: z.number().int().positive(), total: z.number().int().nonnegative(), points: z.array(LossPointSchema) }),
   ),
   'training.preview': method('engine', z.object({ modelId: z.number().int().positive(), step: z.number().int().nonnegative() }).strict(), PngImageSchema),
+
+  /** The render farm (Slurm): whether one answers here, a chunked render of the open project submitted to it, and how it goes. */
+  'farm.info': method('engine', none, FarmInfoSchema),
+  'farm.submit': method('engine', FarmSubmitParamsSchema, FarmSubmitResultSchema),
+  'farm.status': method('engine', z.object({ jobDir: filePath }).strict(), FarmStatusSchema),
 
   'job.start': method('host', z.object({ kind: z.string().min(1).max(64), params: z.unknown() }).strict(), JobSchema),
   'job.cancel': method('host', z.object({ id: z.number().int().positive() }).strict(), JobSchema),

@@ -42,6 +42,12 @@ export interface FarmJob {
   pathMap: string[];
   /** The conform may replace an existing `out`. */
   overwrite: boolean;
+  /** The target clip (`--shot`); absent: the project's only target. */
+  shot?: number;
+  /** The pieces' and the output's ProRes flavour (`--format`); absent: prores-hq. */
+  format?: 'prores-hq' | 'prores-4444';
+  /** The conform's `--audio` (target, source, none or an absolute file); absent: target. */
+  audio?: string;
   /** How a worker starts dvp: the Node binary and bin/dvp.js (absolute). */
   launcher: string[];
   slurm?: { partition?: string; sbatchArgs: string[]; submissions: SlurmSubmission[] };
@@ -63,6 +69,9 @@ export interface NewFarmJob {
   search?: string[];
   pathMap?: string[];
   overwrite?: boolean;
+  shot?: number;
+  format?: 'prores-hq' | 'prores-4444';
+  audio?: string;
   /** Default `OUT.farm` beside the output. */
   jobDir?: string;
   launcher?: string[];
@@ -91,6 +100,9 @@ export function describeJob(spec: NewFarmJob): FarmJob {
     search: (spec.search ?? []).map((dir) => path.resolve(dir)),
     pathMap: [...(spec.pathMap ?? [])],
     overwrite: spec.overwrite === true,
+    ...(spec.shot !== undefined ? { shot: spec.shot } : {}),
+    ...(spec.format !== undefined ? { format: spec.format } : {}),
+    ...(spec.audio !== undefined ? { audio: spec.audio } : {}),
     launcher: spec.launcher ?? defaultLauncher(),
   };
 }
@@ -114,6 +126,11 @@ function splitArgs(split: ChunkSpec): string[] {
   return 'chunks' in split ? ['--chunks', String(split.chunks)] : ['--chunk-frames', String(split.chunkFrames)];
 }
 
+/** `--shot ID --format F`, where the job names them (a render task and the conform agree on both). */
+function shotArgs(job: FarmJob): string[] {
+  return [...(job.shot !== undefined ? ['--shot', String(job.shot)] : []), ...(job.format !== undefined ? ['--format', job.format] : [])];
+}
+
 function relinkArgs(job: FarmJob): string[] {
   return [...job.search.flatMap((dir) => ['--search', dir]), ...job.pathMap.flatMap((map) => ['--path-map', map])];
 }
@@ -127,6 +144,7 @@ export function renderArgv(job: FarmJob, values: ArgvValues, chunk: string): str
     '--out', values.pieces,
     // A requeued or resubmitted task replaces its own piece (never anything outside the pieces folder).
     '--overwrite',
+    ...shotArgs(job),
     ...relinkArgs(job),
   ];
 }
@@ -140,6 +158,8 @@ export function conformArgv(job: FarmJob, values: ArgvValues): string[] {
     '--pieces', values.pieces,
     '--out', values.out,
     ...(job.overwrite ? ['--overwrite'] : []),
+    ...shotArgs(job),
+    ...(job.audio !== undefined ? ['--audio', job.audio] : []),
     ...relinkArgs(job),
   ];
 }

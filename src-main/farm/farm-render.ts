@@ -73,6 +73,11 @@ export function farmExportOpenJd(spec: NewFarmJob, dir: string): { job: FarmJob;
 
 const ACTIVE = new Set(['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'REQUEUED', 'RESIZING', 'SUSPENDED']);
 
+/** A Slurm state in which the job may still run (it has not ended). */
+export function isActiveState(state: string): boolean {
+  return ACTIVE.has(state);
+}
+
 export interface ChunkStatus {
   index: number;
   first: number;

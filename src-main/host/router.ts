@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { jobKindSpec } from '../api/job-kinds.js';
-import { type MethodSpec, type Methods, type MethodsOn, methods } from '../api/methods.js';
+import { type MethodSpec, type Methods, type MethodsOn, methods, type ParamsOf } from '../api/methods.js';
 import { API_ERROR, fail, ok, toApiError, type ApiResult } from '../api/result.js';
 import type { AppInfo } from '../api/schemas.js';
 import { checkResult, parseRequest, type WireResponse } from '../api/wire.js';
@@ -102,6 +102,7 @@ export class ApiRouter {
    * not match the schema go on unchanged, for the answering side to refuse.
    */
   private async checkFileParam(method: keyof Methods, params: unknown): Promise<unknown> {
+    if (method === 'farm.submit' || method === 'farm.status') return this.checkFarmParams(method, params);
     const use = FILE_PARAMS[method];
     if (use === undefined) return params;
     const parsed = methods[method].params.safeParse(params);
@@ -111,6 +112,25 @@ export class ApiRouter {
     const file = method === 'project.new' && path.extname(value.file) === '' ? `${value.file}.dvp` : value.file;
     if (method === 'project.open' && this.recent.list().some((entry) => entry.file === path.resolve(file))) return { ...value, file: path.resolve(file) };
     return { ...value, file: await this.host.roots.check(file, use) };
+  }
+
+  /**
+   * A farm render's output is checked as a render job's is (allowed roots, never a project
+   * file or clip, an existing file only with `overwrite`); its job folder `OUTPUT.farm` lies
+   * beside it. A followed job folder must be inside the allowed roots too.
+   */
+  private async checkFarmParams(method: 'farm.submit' | 'farm.status', params: unknown): Promise<unknown> {
+    const parsed = methods[method].params.safeParse(params);
+    if (!parsed.success) return params;
+    if (method === 'farm.status') {
+      const value = parsed.data as ParamsOf<'farm.status'>;
+      return { ...value, jobDir: await this.host.roots.check(value.jobDir, 'read') };
+    }
+    const value = parsed.data as ParamsOf<'farm.submit'>;
+    const output = await this.host.roots.check(value.output, 'write');
+    checkOutputPath(output, { protect: await this.host.roots.projectInputs(), overwrite: value.overwrite === true, overwriteHint: API_OVERWRITE_HINT });
+    const audio = typeof value.audio === 'object' ? { file: await this.host.roots.check(value.audio.file, 'read') } : value.audio;
+    return { ...value, output, ...(audio !== undefined ? { audio } : {}) };
   }
 
   /**

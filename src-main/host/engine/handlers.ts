@@ -11,6 +11,7 @@ import type { InternalMethods } from '../engine-internal.js';
 import { projectInfo, type EngineContext } from './engine-context.js';
 import { pipelineHandlers } from './handlers/pipeline.js';
 import { editHandlers } from './handlers/edit.js';
+import { farmHandlers } from './handlers/farm.js';
 
 type EngineSpecs = Pick<Methods, MethodsOn<'engine'>> & InternalMethods;
 type Handler<S extends MethodSpec> = (params: z.infer<S['params']>, engine: EngineContext) => Promise<z.infer<S['result']>> | z.infer<S['result']>;
@@ -20,6 +21,7 @@ export type EngineMethodName = keyof EngineSpecs;
 export const engineHandlers: { [M in EngineMethodName]: Handler<EngineSpecs[M]> } = {
   ...pipelineHandlers,
   ...editHandlers,
+  ...farmHandlers,
 
   'project.new': ({ file }, engine) => {
     const target = path.extname(file) === '' ? `${file}.dvp` : file;
