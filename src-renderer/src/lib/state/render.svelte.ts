@@ -1,4 +1,5 @@
 import { ApiCallError, type ApiClient } from '../../../../src-main/api/client.js';
+import type { FarmInfo, FarmStatus, FarmSubmission } from '../../../../src-main/api/farm-schemas.js';
 import type { RenderFormat } from '../../../../src-main/api/pipeline.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 
@@ -30,6 +31,37 @@ function folderOf(file: string): string {
   return index <= 0 ? file.slice(0, index + 1) || '.' : file.slice(0, index);
 }
 
+/** How often a farm job is asked how it goes (`farm.status`) until its conform ends. */
+export const FARM_POLL_MS = 3000;
+
+/** A render submitted to the farm: its job ids, and what `farm.status` said last. */
+export interface FarmRun {
+  submission: FarmSubmission;
+  status: FarmStatus | null;
+  /** The last failed `farm.status` (following goes on). */
+  error: string | null;
+}
+
+/** One line for a farm run: chunks done of total, the conform's state. */
+export function farmProgressLine(run: FarmRun): string {
+  const status = run.status;
+  if (!status) return `${run.submission.chunks.length} chunk(s) submitted; waiting for the farm…`;
+  const failed = status.chunks.filter((c) => ['FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED'].includes(c.state));
+  return (
+    `${status.done}/${status.total} chunks done` +
+    (failed.length > 0 ? ` (${failed.map((c) => `chunk ${c.index} ${c.state.toLowerCase()}`).join(', ')})` : '') +
+    ` · conform ${status.conform.state.toLowerCase()}`
+  );
+}
+
+/** A farm run's file name and state word, and the tone it is shown in. */
+export function farmRunHeading(run: FarmRun): { name: string; state: string; tone: 'running' | 'succeeded' | 'failed' } {
+  const name = run.submission.output.split(/[\\/]/).pop() ?? run.submission.output;
+  const status = run.status;
+  if (!status?.ended) return { name, state: 'on the farm', tone: 'running' };
+  return { name, state: status.conform.state.toLowerCase(), tone: status.conform.state === 'COMPLETED' ? 'succeeded' : 'failed' };
+}
+
 /** The render queue: preset, range, audio and output of the next render; the renders of this session. */
 export class RenderQueue {
   format = $state<RenderFormat>('prores-hq');
@@ -48,7 +80,89 @@ export class RenderQueue {
   );
   readonly output = $derived(this.customOutput ?? this.suggestedOutput);
 
+  /** What `farm.info` said (null until asked): "Submit to farm" is offered when available. */
+  farm = $state<FarmInfo | null>(null);
+  /** The chunks a farm render is cut into. */
+  farmChunks = $state(4);
+  /** The farm renders of this session, newest first. */
+  farmRuns = $state<FarmRun[]>([]);
+  private farmAsked = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private disposed = false;
+
   constructor(private readonly api: ApiClient) {}
+
+  /** Asks once whether a farm answers here; a failed question is an unavailable farm with its reason. */
+  async loadFarm(): Promise<void> {
+    if (this.farmAsked) return;
+    this.farmAsked = true;
+    try {
+      this.farm = await this.api.call('farm.info', {});
+    } catch (error) {
+      this.farm = { available: false, reason: (error as Error).message };
+    }
+  }
+
+  /**
+   * Submits the render to the farm (the open project frozen, the range cut into `farmChunks`
+   * chunks, then conformed), and follows it every FARM_POLL_MS until the conform ends. An
+   * existing output is replaced only after `confirmReplace` agrees. Null when the user declined.
+   */
+  async submitFarm(confirmReplace: (question: string) => boolean = (question) => window.confirm(question)): Promise<FarmRun | null> {
+    const clip = this.clip;
+    if (!clip) throw new Error('Select a target clip to render.');
+    if (this.format === 'h264') throw new Error('A farm render is ProRes (its chunks are joined without re-encoding): choose ProRes 422 HQ or ProRes 4444.');
+    const chunks = Math.trunc(this.farmChunks);
+    if (!(chunks >= 1)) throw new Error('Chunks must be a whole number of at least 1.');
+    const params = {
+      clipId: clip.id,
+      output: this.output,
+      format: this.format,
+      range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) },
+      chunks,
+      audio: this.audio,
+    };
+    let submission: FarmSubmission;
+    try {
+      submission = await this.api.call('farm.submit', params);
+    } catch (error) {
+      if (!(error instanceof ApiCallError) || error.code !== 'OUTPUT_EXISTS') throw error;
+      if (!confirmReplace(`${error.file ?? params.output} already exists. Replace it with this farm render?`)) return null;
+      submission = await this.api.call('farm.submit', { ...params, overwrite: true });
+    }
+    this.farmRuns = [{ submission, status: null, error: null }, ...this.farmRuns.filter((run) => run.submission.jobDir !== submission.jobDir)];
+    void this.follow(submission.jobDir);
+    return this.farmRuns[0]!;
+  }
+
+  private async follow(jobDir: string): Promise<void> {
+    if (this.disposed) return;
+    const update = (change: Partial<FarmRun>): FarmRun | undefined => {
+      const index = this.farmRuns.findIndex((run) => run.submission.jobDir === jobDir);
+      if (index < 0) return undefined;
+      this.farmRuns[index] = { ...this.farmRuns[index]!, ...change };
+      return this.farmRuns[index];
+    };
+    let run: FarmRun | undefined;
+    try {
+      run = update({ status: await this.api.call('farm.status', { jobDir }), error: null });
+    } catch (error) {
+      run = update({ error: (error as Error).message });
+    }
+    if (!run || run.status?.ended || this.disposed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.follow(jobDir);
+    }, FARM_POLL_MS);
+    this.timers.add(timer);
+  }
+
+  /** Stops following farm jobs (the jobs go on on the farm). */
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
 
   select(clip: Clip | null, projectFile: string | null): void {
     const changed = clip?.id !== this.clip?.id || projectFile !== this.projectFile;
