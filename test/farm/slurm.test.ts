@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { readJob, type FarmJob } from '../../src-main/farm/farm-job.js';
 import { buildFarmFixture, FARM_START_TIMECODE, type FarmFixture } from './farm-fixture.js';
 import { decodeAudio } from '../render/media-checks.js';
-import { dvp, ffprobeJson } from '../helpers/cli.js';
+import { audioDuration, dvp, videoStream } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 import { slurmUnavailable, startSlurm, waitForJob, type SlurmCluster } from '../helpers/slurm.js';
 
@@ -26,18 +26,6 @@ const TRACKED_LAST = 179;
 const RANGE = `0-${FRAMES - 1}`;
 const CHUNKS = 4;
 
-function videoStream(file: string): Record<string, unknown> {
-  const stream = ffprobeJson(file, ['-count_frames']).streams.find((s) => s.codec_type === 'video');
-  assert.ok(stream, `${file} has a video stream`);
-  return stream;
-}
-
-function audioDuration(file: string): number {
-  const stream = ffprobeJson(file).streams.find((s) => s.codec_type === 'audio');
-  assert.ok(stream, `${file} has audio`);
-  return Number(stream.duration);
-}
-
 /** One MD5 per decoded video frame. */
 function frameHashes(file: string): string[] {
   const result = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -46,8 +34,8 @@ function frameHashes(file: string): string[] {
 }
 
 function assertSameRender(actual: string, expected: string): void {
-  const a = videoStream(actual);
-  const e = videoStream(expected);
+  const a = videoStream(actual, ['-count_frames']);
+  const e = videoStream(expected, ['-count_frames']);
   assert.equal(a.nb_read_frames, e.nb_read_frames, 'frame count');
   assert.equal(Number(a.nb_read_frames), FRAMES);
   assert.equal((a.tags as Record<string, string>).timecode, (e.tags as Record<string, string>).timecode, 'timecode');

@@ -53,6 +53,20 @@ export function ffprobeJson(file: string, extra: string[] = []): {
   return JSON.parse(result.stdout);
 }
 
+/** ffprobe's first video stream of a file (`extra`: e.g. -count_frames, -count_packets). */
+export function videoStream(file: string, extra: string[] = []): Record<string, unknown> {
+  const stream = ffprobeJson(file, extra).streams.find((s) => s.codec_type === 'video');
+  if (!stream) throw new Error(`${file} has no video stream`);
+  return stream;
+}
+
+/** ffprobe's duration (s) of a file's first audio stream. */
+export function audioDuration(file: string): number {
+  const stream = ffprobeJson(file).streams.find((s) => s.codec_type === 'audio');
+  if (!stream) throw new Error(`${file} has no audio stream`);
+  return Number(stream.duration);
+}
+
 export function ffmpeg(args: string[]): void {
   const result = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${result.stderr}`);

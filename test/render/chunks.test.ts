@@ -19,7 +19,7 @@ import { chunkFileName, planChunks, type RenderChunk } from '../../src-main/engi
 import { conformChunks } from '../../src-main/engine/render/conform.js';
 import { bindSource } from '../../src-main/engine/render/reenact.js';
 import { isDvpError } from '../../src-main/shared/errors.js';
-import { dvpFromSource, ffmpeg, ffprobeJson, sha256 } from '../helpers/cli.js';
+import { audioDuration, dvpFromSource, ffmpeg, ffprobeJson, sha256, videoStream } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, PLATE, projectCopy, type RenderFixture } from './fixture.js';
 
@@ -54,18 +54,6 @@ function decodedRgb(file: string): Buffer {
   const result = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 30 });
   assert.equal(result.status, 0, result.stderr?.toString());
   return result.stdout;
-}
-
-function videoStream(file: string): Record<string, unknown> {
-  const stream = ffprobeJson(file, ['-count_packets']).streams.find((s) => s.codec_type === 'video');
-  assert.ok(stream, `${file} has a video stream`);
-  return stream;
-}
-
-function audioDuration(file: string): number {
-  const stream = ffprobeJson(file).streams.find((s) => s.codec_type === 'audio');
-  assert.ok(stream, `${file} has audio`);
-  return Number(stream.duration);
 }
 
 async function refusal(pieces: string, out: string): Promise<Error> {
@@ -158,15 +146,15 @@ describe('chunked render and conform', () => {
     assert.deepEqual(readdirSync(pieces).sort(), [0, 1, 2, 3].map(chunkFileName));
     for (const [i, chunk] of planChunks(RANGE, { chunks: 4 }).entries()) {
       const piece = path.join(pieces, chunkFileName(i));
-      assert.equal(Number(videoStream(piece).nb_read_packets), chunk.last - chunk.first + 1);
+      assert.equal(Number(videoStream(piece, ['-count_packets']).nb_read_packets), chunk.last - chunk.first + 1);
       assert.equal(ffprobeJson(piece).streams.filter((s) => s.codec_type === 'audio').length, 0, 'pieces are video only');
     }
     const conform = await dvpFromSource(['conform', edited, '--range', RANGE_TEXT, '--chunks', '4', '--pieces', pieces, '--audio', 'target', '--out', conformed]);
     assert.equal(conform.code, 0, conform.stderr);
     assert.match(conform.stdout, /frames 2-45 \(44 frames\) from 4 piece\(s\)/);
 
-    const a = videoStream(onePiece);
-    const b = videoStream(conformed);
+    const a = videoStream(onePiece, ['-count_packets']);
+    const b = videoStream(conformed, ['-count_packets']);
     assert.equal(Number(b.nb_read_packets), 44);
     assert.equal(b.codec_tag_string, 'apch');
     assert.equal(b.pix_fmt, a.pix_fmt);
