@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# slurmctld slurmd slurm-client munge: a single-node Slurm for the farm tests (test/farm/slurm.test.ts starts and stops it).
-APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3 libdnnl-dev slurmctld slurmd slurm-client munge)
+APT_PACKAGES=(ffmpeg chromium fonts-dejavu-core g++ make python3 libdnnl-dev)
+# --with-test-tools (CI): a single-node Slurm for the farm tests (test/farm/*.test.ts start and stop it);
+# a workstation that only runs the app does not need Slurm's daemons installed.
+if [ "${1:-}" = "--with-test-tools" ]; then
+  APT_PACKAGES+=(slurmctld slurmd slurm-client munge)
+fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
