@@ -121,10 +121,10 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     await session.screenshot('timeline-02-zoomed.png');
   });
 
-  it('adds keyframes with K at the playhead and by double-clicking a lane', async () => {
+  it('adds keyframes with Alt+K at the playhead and by double-clicking a lane', async () => {
     await lane(page, 'headYaw').getByRole('button', { name: 'Head yaw' }).click();
     await seek(page, 8);
-    await page.keyboard.press('k');
+    await page.keyboard.press('Alt+k');
     const first = lane(page, 'headYaw').locator('[data-testid=keyframe][data-frame="8"]');
     await first.waitFor();
     assert.equal(await page.getByTestId('speed').innerText(), 'Stopped');
@@ -143,6 +143,21 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
     await page.getByTestId('history-button').click();
     assert.deepEqual(await page.getByTestId('history-list').locator('li').allInnerTexts(), ['Add keyframe on Head yaw', 'Add keyframe on Head yaw']);
     await page.getByTestId('history-button').click();
+  });
+
+  it('K only stops: L, K, K with a lane selected leaves no new keys (issue 13)', async () => {
+    await seek(page, 2);
+    const keys = await page.getByTestId('keyframe').count();
+    const edits = (await session.backend.api.call('edit.history', {})).undo.length;
+    await page.keyboard.press('l');
+    await page.getByTestId('speed').getByText('▶ 1×').waitFor();
+    await page.waitForTimeout(300);
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    assert.equal(await page.getByTestId('speed').innerText(), 'Stopped');
+    await page.waitForTimeout(2500);
+    assert.equal(await page.getByTestId('keyframe').count(), keys, 'no stray keys appear');
+    assert.equal((await session.backend.api.call('edit.history', {})).undo.length, edits, 'no edit was made');
   });
 
   it('drags a keyframe in value and time: one history step on release, the edited curve and the inspector follow', async () => {
@@ -271,7 +286,7 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
   it('lists the editing shortcuts in the help overlay, and the page logged no errors', async () => {
     await page.keyboard.press('?');
     const help = await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).innerText();
-    for (const text of ['Ctrl + Z', 'Ctrl + Shift + Z', 'Delete', 'Double-click a lane', 'key the selected lane']) assert.ok(help.includes(text), `help lists ${text}`);
+    for (const text of ['Ctrl + Z', 'Ctrl + Shift + Z', 'Delete', 'Double-click a lane', 'Alt + K', 'Key the selected lane']) assert.ok(help.includes(text), `help lists ${text}`);
     await page.keyboard.press('Escape');
     assert.deepEqual(session.problems, []);
   });

@@ -14,7 +14,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Space', action: 'Play / pause' },
   { keys: 'L', action: 'Play forward; again for 2×, 4×, 8×' },
   { keys: 'J', action: 'Play backward; again for 2×, 4×, 8×' },
-  { keys: 'K', action: 'Stop; when stopped, key the selected lane at the playhead' },
+  { keys: 'K', action: 'Stop (only stops: L, K, K never adds keys)' },
+  { keys: 'Alt + K', action: 'Key the selected lane at the playhead' },
   { keys: '← / →', action: 'Previous / next frame' },
   { keys: 'Shift + ← / →', action: '10 frames back / forward' },
   { keys: 'Home / End', action: 'First / last frame' },
@@ -59,12 +60,15 @@ export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view 
   else if (ctrl && event.key.toLowerCase() === 'i') void ui.pick('import-clip');
   else if (ctrl && editor && event.key.toLowerCase() === 'z') void (event.shiftKey ? editor.redo() : editor.undo());
   else if (ctrl && editor && event.key.toLowerCase() === 'y') void editor.redo();
-  else if (ctrl || event.altKey) handled = false;
+  else if (event.altKey && !ctrl && event.code === 'KeyK') {
+    // Keying has its own shortcut: K is the J/K/L transport's stop and nothing else.
+    if (editor?.view.focusedLane) void editor.keyAtPlayhead();
+    else handled = false;
+  } else if (ctrl || event.altKey) handled = false;
   else if (event.key === '?') ui.helpOpen = !ui.helpOpen;
   else if (event.key === ' ') player.togglePlay();
   else if (event.key === 'l' || event.key === 'L') player.shuttle(1);
   else if (event.key === 'j' || event.key === 'J') player.shuttle(-1);
-  else if ((event.key === 'k' || event.key === 'K') && !player.playing && editor?.view.focusedLane) void editor.keyAtPlayhead();
   else if (event.key === 'k' || event.key === 'K') player.pause();
   else if ((event.key === 'Delete' || event.key === 'Backspace') && editor && editor.view.selected.size > 0) void editor.deleteSelected();
   else if (event.key === 'ArrowRight') player.step(event.shiftKey ? 10 : 1);
