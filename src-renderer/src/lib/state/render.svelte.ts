@@ -1,6 +1,6 @@
 import { ApiCallError, type ApiClient } from '../../../../src-main/api/client.js';
 import type { FarmInfo, FarmStatus, FarmSubmission } from '../../../../src-main/api/farm-schemas.js';
-import type { RenderFormat } from '../../../../src-main/api/pipeline.js';
+import { TRACK_CODE, type RenderFormat } from '../../../../src-main/api/pipeline.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 
 export const RENDER_PRESETS: { format: RenderFormat; label: string; extension: string; note: string }[] = [
@@ -173,7 +173,30 @@ export class RenderQueue {
       this.last = Math.max(0, (clip?.frameCount ?? 1) - 1);
       this.customOutput = null;
       this.audio = clip && clip.audio.length === 0 ? 'none' : 'target';
+      if (clip && clip.role === 'target' && clip.status.trackedFrames > 0) void this.defaultToTracked(clip.id, projectFile);
     }
+  }
+
+  /**
+   * The default range is the clip's tracked frames (first to last tracked), not the whole clip;
+   * kept as it is when the user changed the range meanwhile or another clip was selected.
+   */
+  private async defaultToTracked(clipId: number, projectFile: string | null): Promise<void> {
+    const whole = { first: this.first, last: this.last };
+    let codes: number[];
+    try {
+      codes = (await this.api.call('tracking.status', { clipId })).codes;
+    } catch {
+      return;
+    }
+    if (this.clip?.id !== clipId || this.projectFile !== projectFile || this.first !== whole.first || this.last !== whole.last) return;
+    const tracked = (code: number | undefined): boolean => code === TRACK_CODE.tracked || code === TRACK_CODE.interpolated || code === TRACK_CODE.uncertain;
+    const first = codes.findIndex((code) => tracked(code));
+    if (first < 0) return;
+    let last = codes.length - 1;
+    while (last > first && !tracked(codes[last])) last--;
+    this.first = first;
+    this.last = last;
   }
 
   /**
