@@ -40,10 +40,14 @@ export class TrackingState {
   }
 
 
+  private projectFile: string | null = null;
+
   /** Shows `clipId` (its default range: the first 60 frames). */
-  select(clipId: number | null, frameCount: number): void {
-    if (clipId === this.clipId) return;
+  select(clipId: number | null, frameCount: number, projectFile: string | null = null): void {
+    // Clip ids are per project: the same id in another project file is another clip.
+    if (clipId === this.clipId && projectFile === this.projectFile) return;
     this.clipId = clipId;
+    this.projectFile = projectFile;
     this.status = null;
     this.error = null;
     this.first = 0;
@@ -53,11 +57,12 @@ export class TrackingState {
 
   async refresh(): Promise<void> {
     const clipId = this.clipId;
+    const projectFile = this.projectFile;
     if (clipId === null) return;
     this.lastRefresh = performance.now();
     try {
       const status = await this.api.call('tracking.status', { clipId });
-      if (clipId !== this.clipId) return;
+      if (clipId !== this.clipId || projectFile !== this.projectFile) return;
       this.status = status;
       this.error = null;
     } catch (error) {

@@ -67,9 +67,14 @@ export class TrainingState {
   }
 
 
-  select(clipId: number | null): void {
-    if (clipId === this.clipId) return;
+  /** Clip ids are per project: the same id in another project file is another clip. */
+  private projectFile: string | null = null;
+
+  select(clipId: number | null, projectFile: string | null = null): void {
+    if (clipId === this.clipId && projectFile === this.projectFile) return;
     this.clipId = clipId;
+    this.projectFile = projectFile;
+    this.error = null;
     this.overview = null;
     this.selectedModelId = null;
     this.losses = [];
@@ -90,11 +95,12 @@ export class TrainingState {
 
   async refresh(): Promise<void> {
     const clipId = this.clipId;
+    const projectFile = this.projectFile;
     if (clipId === null) return;
     this.lastRefresh = performance.now();
     try {
       const overview = await this.api.call('training.overview', { clipId });
-      if (clipId !== this.clipId) return;
+      if (clipId !== this.clipId || projectFile !== this.projectFile) return;
       const first = this.overview === null;
       this.overview = overview;
       this.error = null;
