@@ -63,6 +63,8 @@ describe('Submit to farm in the render panel (Chromium, single-node Slurm)', { s
     await openRenderPanel();
 
     await page.locator('[data-testid=render-panel][data-farm=available]').waitFor({ timeout: 30_000 });
+    // The range defaults to the tracked frames (0–14) once tracking.status answers; the output name follows it.
+    await page.locator('[data-testid=render-start]', { hasText: 'Render frames 0–14' }).waitFor();
     await page.getByTestId('farm-chunks').fill('2');
     const output = await page.getByTestId('render-output').inputValue();
     await page.getByTestId('farm-submit').click();
