@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isInside } from '../shared/real-path.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,7 +45,7 @@ export function resolveStaticFile(root: string, urlPath: string): StaticFile | n
   if (!contentType) return null;
   try {
     const real = realpathSync(file);
-    if (!real.startsWith(realpathSync(base) + path.sep) || !statSync(real).isFile()) return null;
+    if (!isInside(real, realpathSync(base)) || !statSync(real).isFile()) return null;
     return { file: real, contentType, immutable: relative.startsWith('assets/') };
   } catch {
     return null;
