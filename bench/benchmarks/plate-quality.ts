@@ -14,10 +14,10 @@
  * Two registrations: `plate-quality` (plate-preview against the paper's cpu-tiny, seeds 1 and 2)
  * and `plate-quality-128` (the plate-quality preset alone, seed 1: about 25 minutes of training
  * per clip). Settings (env, override either): DVP_PLATE_CLIPS (comma list of clip keys below,
- * default all), DVP_PLATE_SEEDS, DVP_PLATE_PRESET, DVP_PLATE_PAPER_PRESET (empty: skip),
+ * default all; the other clips keep their figures from the previous result file), DVP_PLATE_SEEDS, DVP_PLATE_PRESET, DVP_PLATE_PAPER_PRESET (empty: skip),
  * DVP_PLATE_STEPS (override both presets' steps).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,18 @@ async function scoreAtCrop(project: Project, clipId: number, plate: Trained, pap
   return results;
 }
 
+/** The previous result's metrics and runs of the clips not in this run. */
+function keptFromPrevious(name: string, clips: string[]): { metrics: Record<string, Metric>; runs: Run[] } {
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  if (!existsSync(file)) return { metrics: {}, runs: [] };
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as { metrics?: Record<string, Metric>; details?: { runs?: Run[] } };
+  const other = (clip: string): boolean => !clips.includes(clip);
+  return {
+    metrics: Object.fromEntries(Object.entries(previous.metrics ?? {}).filter(([key]) => other(key.split('_')[0]!))),
+    runs: (previous.details?.runs ?? []).filter((run) => other(run.clip)),
+  };
+}
+
 function spread(values: number[]): { mean: number; min: number; max: number } {
   return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
 }
@@ -178,14 +190,17 @@ function plateQualityBenchmark(name: string, defaults: PlateQualityDefaults): Be
         if (process.env.DVP_PLATE_STEPS) config.training.steps = Number(process.env.DVP_PLATE_STEPS);
         return config;
       };
-      rmSync(samplesDir, { recursive: true, force: true });
+      const clips = list('DVP_PLATE_CLIPS', Object.keys(CLIPS).join(','));
+      // A run over some clips keeps the other clips' figures and strips from the previous result.
+      const kept = keptFromPrevious(name, clips);
       mkdirSync(samplesDir, { recursive: true });
+      for (const file of readdirSync(samplesDir)) if (clips.some((clip) => file.startsWith(`${clip}-`))) rmSync(path.join(samplesDir, file));
       const runs: Run[] = [];
-      const metrics: Record<string, Metric> = {};
+      const metrics: Record<string, Metric> = { ...kept.metrics };
       const dir = path.join(os.tmpdir(), `dvp-plate-quality-${process.pid}`);
       mkdirSync(dir, { recursive: true });
       try {
-        for (const key of list('DVP_PLATE_CLIPS', Object.keys(CLIPS).join(','))) {
+        for (const key of clips) {
           const clip = CLIPS[key];
           if (!clip) throw new Error(`Unknown clip '${key}'; choose from ${Object.keys(CLIPS).join(', ')}.`);
           const project = Project.create(path.join(dir, `${key}.dvp`));
@@ -215,7 +230,7 @@ function plateQualityBenchmark(name: string, defaults: PlateQualityDefaults): Be
         details: {
           backend: backend.reason,
           protocol: `frames split in time ${TRAIN_SHARE * 100}/20/20 (train/validation/test); test pairs (t, t+k) with both frames in the test part, k = ${SHIFTS.join(', ')}; at most 60 pairs per k; scores at the network resolution`,
-          runs,
+          runs: [...kept.runs, ...runs],
           samples: `bench/results/${name}/<clip>-<frame>.png: plate t | warped plate | plate model |${paperPreset ? ' paper model |' : ''} nearest neighbour | real t+k`,
           loadAverage: os.loadavg(),
         },
