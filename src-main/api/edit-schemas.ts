@@ -28,7 +28,8 @@ export const KeyframeSchema = z.object({
 });
 export type Keyframe = z.infer<typeof KeyframeSchema>;
 
-export const LaneSchema = z.object({ param, mode: LaneModeSchema, keys: z.array(KeyframeSchema) });
+/** `param` is a face control, or `strength:<binding id>` for a binding's keyed strength (percent). */
+export const LaneSchema = z.object({ param, mode: LaneModeSchema, muted: z.boolean(), keys: z.array(KeyframeSchema) });
 export type Lane = z.infer<typeof LaneSchema>;
 
 export const BindingSchema = z.object({
@@ -98,6 +99,7 @@ export const EditChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('setKey'), param, key: KeySpecSchema }).strict(),
   z.object({ kind: z.literal('deleteKey'), param, id: z.string().min(1).max(64).optional(), position: frame.optional() }).strict(),
   z.object({ kind: z.literal('setLaneMode'), param, mode: LaneModeSchema }).strict(),
+  z.object({ kind: z.literal('setLaneMuted'), param, muted: z.boolean() }).strict(),
   z.object({ kind: z.literal('setBinding'), binding: BindingSpecSchema }).strict(),
   z.object({ kind: z.literal('deleteBinding'), id: z.string().min(1).max(64) }).strict(),
 ]);

@@ -2,10 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { DvpError } from '../../shared/errors.js';
 import { getClip, type Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
-import { newBindingId, validateBinding, type SourceBinding } from './bindings.js';
+import { newBindingId, strengthLaneBinding, strengthLaneParam, validateBinding, type SourceBinding } from './bindings.js';
 import type { LaneMode } from './compose.js';
 import { requireControl } from './controls.js';
-import { bindingById, findShot, insertShot, keyAt, keyById, nextBindingOrder, type LaneKey, type Shot } from './edit-store.js';
+import { bindingById, findShot, insertShot, keyAt, keyById, keysOnLane, laneRow, nextBindingOrder, type LaneKey, type Shot } from './edit-store.js';
 import { DEFAULT_HISTORY_LIMIT, recordEdit } from './history.js';
 import { DEFAULT_HANDLES, newKeyframeId, validateKeyframe, type Handles, type Keyframe, type KeyframeType } from './keyframes.js';
 import { applyOperation, type Operation } from './operations.js';
@@ -45,6 +45,8 @@ export type EditChange =
   | { kind: 'setKey'; param: string; key: KeySpec }
   | { kind: 'deleteKey'; param: string; id?: string; position?: number }
   | { kind: 'setLaneMode'; param: string; mode: LaneMode }
+  /** A muted lane keeps its keys and changes nothing. */
+  | { kind: 'setLaneMuted'; param: string; muted: boolean }
   | { kind: 'setBinding'; binding: BindingSpec }
   | { kind: 'deleteBinding'; id: string };
 
@@ -145,8 +147,17 @@ class EditSession {
     }
   }
 
+  /** A face control's lane, or the strength lane of a binding in this shot. */
+  private requireLane(param: string): void {
+    const bindingId = strengthLaneBinding(param);
+    if (bindingId === undefined) requireControl(param);
+    else if (!bindingById(this.db, this.shot.id, bindingId)) {
+      throw new DvpError('NOT_FOUND', `'${param}' keys the strength of source binding ${bindingId}, which is not in clip ${this.target.id}'s shot.`);
+    }
+  }
+
   private resolveKey(param: string, spec: KeySpec): { param: string; key: Keyframe; existing: LaneKey | undefined } {
-    requireControl(param);
+    this.requireLane(param);
     let existing: LaneKey | undefined;
     if (spec.id !== undefined) {
       existing = keyById(this.db, this.shot.id, spec.id);
@@ -167,6 +178,9 @@ class EditSession {
       connectedRight: spec.connectedRight ?? base?.connectedRight ?? true,
     };
     validateKeyframe(key, param);
+    if (strengthLaneBinding(param) !== undefined && !(key.value >= 0 && key.value <= 100)) {
+      throw new DvpError('INVALID_ARGUMENT', `a strength keyframe is a percentage in [0, 100], not ${key.value}.`);
+    }
     this.checkFrame(key.position, `a keyframe on '${param}'`);
     return { param, key, existing };
   }
@@ -174,7 +188,7 @@ class EditSession {
   apply(change: Exclude<EditChange, { kind: 'setKey' }>): void {
     switch (change.kind) {
       case 'deleteKey': {
-        requireControl(change.param);
+        this.requireLane(change.param);
         if (change.id === undefined && change.position === undefined) throw new DvpError('INVALID_ARGUMENT', 'deleting a keyframe needs its id or its frame.');
         const found =
           change.id !== undefined
@@ -194,7 +208,12 @@ class EditSession {
         if (change.mode !== 'offset' && change.mode !== 'absolute') {
           throw new DvpError('INVALID_ARGUMENT', `'${String(change.mode)}' is not a lane mode; use offset or absolute.`);
         }
-        this.run({ op: 'putLaneMode', param: change.param, mode: change.mode });
+        this.run({ op: 'putLane', param: change.param, settings: { mode: change.mode, muted: laneRow(this.db, this.shot.id, change.param)?.muted ?? false } });
+        return;
+      case 'setLaneMuted':
+        this.requireLane(change.param);
+        if (typeof change.muted !== 'boolean') throw new DvpError('INVALID_ARGUMENT', `a lane is muted or not (true or false), not ${String(change.muted)}.`);
+        this.run({ op: 'putLane', param: change.param, settings: { mode: laneRow(this.db, this.shot.id, change.param)?.mode ?? 'offset', muted: change.muted } });
         return;
       case 'setBinding': {
         const { binding, order } = this.resolveBinding(change.binding);
@@ -204,6 +223,9 @@ class EditSession {
       }
       case 'deleteBinding':
         if (!bindingById(this.db, this.shot.id, change.id)) throw new DvpError('NOT_FOUND', `there is no source binding ${change.id} in clip ${this.target.id}'s shot.`);
+        // Its strength keys go with it, in the same undo step.
+        for (const { key } of keysOnLane(this.db, this.shot.id, strengthLaneParam(change.id))) this.run({ op: 'removeKey', id: key.id });
+        if (laneRow(this.db, this.shot.id, strengthLaneParam(change.id))) this.run({ op: 'putLane', param: strengthLaneParam(change.id), settings: null });
         this.run({ op: 'removeBinding', id: change.id });
         return;
     }

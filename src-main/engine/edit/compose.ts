@@ -1,5 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
-import { MODE_GROUPS, sourceFrameFor, type SourceBinding } from './bindings.js';
+import { MODE_GROUPS, sourceFrameFor, strengthLaneBinding, strengthLaneParam, type SourceBinding } from './bindings.js';
 import { CONTROLS, measureControl, offsetControl, type ControlDef } from './controls.js';
 import type { ExpressionRig } from './expression-rig.js';
 import type { Keyframe } from './keyframes.js';
@@ -26,6 +26,8 @@ export type LaneMode = 'offset' | 'absolute';
 export interface Lane {
   param: string;
   mode: LaneMode;
+  /** A muted lane keeps its keys and changes nothing. */
+  muted?: boolean;
   /** Sorted by position. */
   keys: readonly Keyframe[];
 }
@@ -59,6 +61,8 @@ interface PreparedBinding {
   source: ClipParams;
   sourceNeutral: EditFrame;
   targetNeutral: EditFrame;
+  /** The keyed strength (percent) per composed frame; undefined: the binding's own strength. */
+  strength: Float64Array | undefined;
 }
 
 /**
@@ -70,7 +74,7 @@ export function composeShot(inputs: ShotInputs, start = 0, count = inputs.target
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > frameCount) {
     throw new DvpError('INVALID_ARGUMENT', `frames ${start}–${start + count - 1} are outside the shot's ${frameCount} frames.`);
   }
-  const bindings = prepareBindings(inputs);
+  const bindings = prepareBindings(inputs, start, count);
   const lanes = orderedLanes(inputs.lanes).map(({ lane, control }) => ({ lane, control, values: sampleLane(lane.keys, start, count) }));
   const out = allocateSequence(count);
   const frame = emptyFrame();
@@ -78,7 +82,7 @@ export function composeShot(inputs: ShotInputs, start = 0, count = inputs.target
   for (let i = 0; i < count; i++) {
     const f = start + i;
     readFrame(inputs.target.params, f, frame);
-    for (const prepared of bindings) applyBinding(prepared, inputs, f, frame, scratch);
+    for (const prepared of bindings) applyBinding(prepared, inputs, f, i, frame, scratch);
     for (const { lane, control, values } of lanes) {
       if (values) applyLaneValue(lane.mode, control, frame, (values[i] as number) * control.scale, inputs.rig);
     }
@@ -94,9 +98,15 @@ export function composeFrame(inputs: ShotInputs, frame: number): EditFrame {
   return readFrame(sequence, 0, emptyFrame());
 }
 
-function prepareBindings(inputs: ShotInputs): PreparedBinding[] {
+function prepareBindings(inputs: ShotInputs, start: number, count: number): PreparedBinding[] {
   const problem = sequenceShapeProblem(inputs.target.params);
   if (problem) throw new DvpError('INVALID_ARGUMENT', `the target's tracked parameters are malformed: ${problem}.`);
+  for (const lane of inputs.lanes) {
+    const id = strengthLaneBinding(lane.param);
+    if (id !== undefined && !inputs.bindings.some((b) => b.id === id)) {
+      throw new DvpError('INVALID_ARGUMENT', `'${lane.param}' keys the strength of source binding ${id}, which is not in the shot.`);
+    }
+  }
   return inputs.bindings.map((binding) => {
     const source = inputs.sources.get(binding.sourceClipId);
     if (!source) {
@@ -111,11 +121,13 @@ function prepareBindings(inputs: ShotInputs): PreparedBinding[] {
     const targetNeutralFrame = binding.targetNeutralFrame ?? inputs.target.neutralFrame;
     checkFrame(sourceNeutralFrame, source.params.frameCount, `the neutral frame of source clip ${binding.sourceClipId}`);
     checkFrame(targetNeutralFrame, inputs.target.params.frameCount, 'the target\'s neutral frame');
+    const strengthLane = inputs.lanes.find((lane) => lane.param === strengthLaneParam(binding.id) && !lane.muted);
     return {
       binding,
       source,
       sourceNeutral: readFrame(source.params, sourceNeutralFrame, emptyFrame()),
       targetNeutral: readFrame(inputs.target.params, targetNeutralFrame, emptyFrame()),
+      strength: strengthLane ? sampleLane(strengthLane.keys, start, count) : undefined,
     };
   });
 }
@@ -126,7 +138,7 @@ function checkFrame(frame: number, frameCount: number, what: string): void {
   }
 }
 
-function applyBinding(prepared: PreparedBinding, inputs: ShotInputs, targetFrame: number, frame: EditFrame, scratch: Scratch): void {
+function applyBinding(prepared: PreparedBinding, inputs: ShotInputs, targetFrame: number, index: number, frame: EditFrame, scratch: Scratch): void {
   const { binding, source, sourceNeutral, targetNeutral } = prepared;
   const sourceFrame = sourceFrameFor(binding, targetFrame, {
     targetFps: inputs.target.fps,
@@ -134,7 +146,7 @@ function applyBinding(prepared: PreparedBinding, inputs: ShotInputs, targetFrame
     sourceFrameCount: source.params.frameCount,
   });
   if (sourceFrame === undefined) return;
-  const s = binding.strength;
+  const s = prepared.strength ? Math.min(1, Math.max(0, (prepared.strength[index] as number) / 100)) : binding.strength;
   if (binding.mode === 'mouth') {
     const rig = inputs.rig as ExpressionRig;
     const sourceBase = sourceFrame * EXPRESSION_DIMS;
@@ -167,13 +179,13 @@ function applyLaneValue(mode: LaneMode, control: ControlDef, frame: EditFrame, v
   offsetControl(control, frame, delta, rig);
 }
 
-/** Lanes in the control table's order, so the result does not depend on storage order. */
+/** Unmuted control lanes in the control table's order, so the result does not depend on storage order. */
 function orderedLanes(lanes: readonly Lane[]): { lane: Lane; control: ControlDef }[] {
   const ordered: { lane: Lane; control: ControlDef }[] = [];
   for (const control of CONTROLS) {
-    for (const lane of lanes) if (lane.param === control.name && lane.keys.length > 0) ordered.push({ lane, control });
+    for (const lane of lanes) if (lane.param === control.name && lane.keys.length > 0 && !lane.muted) ordered.push({ lane, control });
   }
-  const unknown = lanes.find((lane) => !CONTROLS.some((c) => c.name === lane.param));
+  const unknown = lanes.find((lane) => !CONTROLS.some((c) => c.name === lane.param) && strengthLaneBinding(lane.param) === undefined);
   if (unknown) throw new DvpError('INVALID_ARGUMENT', `'${unknown.param}' is not an editable parameter.`);
   return ordered;
 }

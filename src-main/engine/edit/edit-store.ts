@@ -123,8 +123,31 @@ export function deleteKey(db: Database, shotId: number, id: string): void {
 }
 
 export function laneModeRow(db: Database, shotId: number, param: string): LaneMode | undefined {
-  const row = db.prepare('SELECT mode FROM edit_lanes WHERE shot_id = ? AND param = ?').get(shotId, param) as { mode: LaneMode } | undefined;
-  return row?.mode;
+  return laneRow(db, shotId, param)?.mode;
+}
+
+/** A lane's stored settings; undefined when it has no row (an unmuted offset lane). */
+export interface LaneSettings {
+  mode: LaneMode;
+  muted: boolean;
+}
+
+export function laneRow(db: Database, shotId: number, param: string): LaneSettings | undefined {
+  const row = db.prepare('SELECT mode, muted FROM edit_lanes WHERE shot_id = ? AND param = ?').get(shotId, param) as { mode: LaneMode; muted: number } | undefined;
+  return row ? { mode: row.mode, muted: row.muted === 1 } : undefined;
+}
+
+export function writeLaneRow(db: Database, shotId: number, param: string, settings: LaneSettings): void {
+  db.prepare('INSERT INTO edit_lanes (shot_id, param, mode, muted) VALUES (?, ?, ?, ?) ON CONFLICT (shot_id, param) DO UPDATE SET mode = excluded.mode, muted = excluded.muted').run(
+    shotId,
+    param,
+    settings.mode,
+    settings.muted ? 1 : 0,
+  );
+}
+
+export function keysOnLane(db: Database, shotId: number, param: string): LaneKey[] {
+  return (db.prepare('SELECT * FROM edit_keyframes WHERE shot_id = ? AND param = ? ORDER BY position').all(shotId, param) as KeyRow[]).map(keyFromRow);
 }
 
 export function writeLaneMode(db: Database, shotId: number, param: string, mode: LaneMode): void {
@@ -135,17 +158,17 @@ export function deleteLaneMode(db: Database, shotId: number, param: string): voi
   db.prepare('DELETE FROM edit_lanes WHERE shot_id = ? AND param = ?').run(shotId, param);
 }
 
-/** Every lane that has keys or a mode, keys sorted by position, lanes by name. */
+/** Every lane that has keys or a row, keys sorted by position, lanes by name. */
 export function readLanes(db: Database, shotId: number): Lane[] {
-  const lanes = new Map<string, { param: string; mode: LaneMode; keys: Keyframe[] }>();
-  for (const row of db.prepare('SELECT param, mode FROM edit_lanes WHERE shot_id = ?').all(shotId) as { param: string; mode: LaneMode }[]) {
-    lanes.set(row.param, { param: row.param, mode: row.mode, keys: [] });
+  const lanes = new Map<string, { param: string; mode: LaneMode; muted: boolean; keys: Keyframe[] }>();
+  for (const row of db.prepare('SELECT param, mode, muted FROM edit_lanes WHERE shot_id = ?').all(shotId) as { param: string; mode: LaneMode; muted: number }[]) {
+    lanes.set(row.param, { param: row.param, mode: row.mode, muted: row.muted === 1, keys: [] });
   }
   for (const row of db.prepare('SELECT * FROM edit_keyframes WHERE shot_id = ? ORDER BY param, position').all(shotId) as KeyRow[]) {
     const { param, key } = keyFromRow(row);
     let lane = lanes.get(param);
     if (!lane) {
-      lane = { param, mode: 'offset', keys: [] };
+      lane = { param, mode: 'offset', muted: false, keys: [] };
       lanes.set(param, lane);
     }
     lane.keys.push(key);

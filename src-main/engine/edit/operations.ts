@@ -2,7 +2,20 @@ import type { Database } from 'better-sqlite3';
 import { DvpError } from '../../shared/errors.js';
 import type { SourceBinding } from './bindings.js';
 import type { LaneMode } from './compose.js';
-import { bindingById, deleteBinding, deleteKey, deleteLaneMode, keyById, laneModeRow, writeBinding, writeKey, writeLaneMode } from './edit-store.js';
+import {
+  bindingById,
+  deleteBinding,
+  deleteKey,
+  deleteLaneMode,
+  keyById,
+  laneModeRow,
+  laneRow,
+  writeBinding,
+  writeKey,
+  writeLaneMode,
+  writeLaneRow,
+  type LaneSettings,
+} from './edit-store.js';
 import type { Keyframe } from './keyframes.js';
 
 /**
@@ -12,7 +25,9 @@ import type { Keyframe } from './keyframes.js';
 export type Operation =
   | { op: 'putKey'; param: string; key: Keyframe }
   | { op: 'removeKey'; id: string }
-  /** null removes the lane's row (a lane without one is an offset lane). */
+  /** null removes the lane's row (a lane without one is an unmuted offset lane). */
+  | { op: 'putLane'; param: string; settings: LaneSettings | null }
+  /** Only in histories written before lanes could be muted: the mode alone. */
   | { op: 'putLaneMode'; param: string; mode: LaneMode | null }
   | { op: 'putBinding'; binding: SourceBinding; order: number }
   | { op: 'removeBinding'; id: string };
@@ -30,6 +45,12 @@ export function applyOperation(db: Database, shotId: number, operation: Operatio
       if (!before) throw new DvpError('INTERNAL', `the edit history removes keyframe ${operation.id}, which does not exist.`);
       deleteKey(db, shotId, operation.id);
       return { op: 'putKey', param: before.param, key: before.key };
+    }
+    case 'putLane': {
+      const before = laneRow(db, shotId, operation.param) ?? null;
+      if (operation.settings === null) deleteLaneMode(db, shotId, operation.param);
+      else writeLaneRow(db, shotId, operation.param, operation.settings);
+      return { op: 'putLane', param: operation.param, settings: before };
     }
     case 'putLaneMode': {
       const before = laneModeRow(db, shotId, operation.param) ?? null;

@@ -76,7 +76,7 @@ export function editRegions(inputs: ShotInputs, composed: ParamSequence, start: 
   const tracked = inputs.target.params;
   const lanes = CONTROLS.flatMap((control) =>
     inputs.lanes
-      .filter((lane) => lane.param === control.name && lane.keys.length > 0)
+      .filter((lane) => lane.param === control.name && lane.keys.length > 0 && !lane.muted)
       .map((lane) => ({ region: controlRegion(control), absolute: lane.mode === 'absolute', values: sampleLane(lane.keys, start, count) })),
   );
   for (let i = 0; i < count; i++) {
