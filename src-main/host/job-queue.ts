@@ -126,6 +126,11 @@ export class JobQueue {
     }
   }
 
+  /** True while a job of this resource runs (or is stopping). */
+  isRunning(resource: Job['resource']): boolean {
+    return [...this.entries.values()].some((e) => isActive(e.job) && e.job.resource === resource);
+  }
+
   get activeCount(): number {
     return [...this.entries.values()].filter((e) => isActive(e.job)).length;
   }

@@ -10,6 +10,7 @@ import { API_OVERWRITE_HINT, checkOutputPath } from '../engine/media/output-guar
 import { PathNotAllowed, type PathUse } from './allowed-roots.js';
 import { listDirectory } from './dir-listing.js';
 import type { EngineHost } from './engine-host.js';
+import { checkOutputWritable } from './output-writable.js';
 import type { RecentProjects } from './recent-projects.js';
 
 /** The methods that take a `file`, and what it is for: checked against the allowed roots before they are answered. */
@@ -42,6 +43,8 @@ export class ApiRouter {
     private readonly recent: RecentProjects,
     private readonly shell: ShellOptions,
   ) {
+    // A project opened before the router existed (`dvp serve FILE.dvp`) is a recent one too.
+    if (host.project) recent.add(host.project.file);
     host.onProjectOpened((info) => recent.add(info.file));
     this.hostHandlers = {
       'app.info': () => ({
@@ -129,6 +132,7 @@ export class ApiRouter {
     const value = parsed.data as ParamsOf<'farm.submit'>;
     const output = await this.host.roots.check(value.output, 'write');
     checkOutputPath(output, { protect: await this.host.roots.projectInputs(), overwrite: value.overwrite === true, overwriteHint: API_OVERWRITE_HINT });
+    checkOutputWritable(output);
     const audio = typeof value.audio === 'object' ? { file: await this.host.roots.check(value.audio.file, 'read') } : value.audio;
     return { ...value, output, ...(audio !== undefined ? { audio } : {}) };
   }
@@ -136,7 +140,8 @@ export class ApiRouter {
   /**
    * A job's files (its outputs and extra inputs, declared with its kind) must be inside the
    * allowed roots, and an output is refused at once when it is one of the project's files or
-   * clips, or exists and `overwrite` was not given (the engine checks again when it writes).
+   * clips, exists and `overwrite` was not given (the engine checks again when it writes), or
+   * lies where nothing can be written.
    */
   private async checkJobFiles(kind: string, params: unknown): Promise<void> {
     const spec = jobKindSpec(kind);
@@ -151,6 +156,7 @@ export class ApiRouter {
     for (const file of outputs) {
       const absolute = await this.host.roots.check(file, 'write');
       checkOutputPath(absolute, { protect, overwrite, overwriteHint: API_OVERWRITE_HINT });
+      checkOutputWritable(absolute);
     }
   }
 }

@@ -12,6 +12,7 @@ import { projectInfo, type EngineContext } from './engine-context.js';
 import { pipelineHandlers } from './handlers/pipeline.js';
 import { editHandlers } from './handlers/edit.js';
 import { farmHandlers } from './handlers/farm.js';
+import { healthHandlers } from './handlers/health.js';
 
 type EngineSpecs = Pick<Methods, MethodsOn<'engine'>> & InternalMethods;
 type Handler<S extends MethodSpec> = (params: z.infer<S['params']>, engine: EngineContext) => Promise<z.infer<S['result']>> | z.infer<S['result']>;
@@ -22,6 +23,7 @@ export const engineHandlers: { [M in EngineMethodName]: Handler<EngineSpecs[M]> 
   ...pipelineHandlers,
   ...editHandlers,
   ...farmHandlers,
+  ...healthHandlers,
 
   'project.new': ({ file }, engine) => {
     const target = path.extname(file) === '' ? `${file}.dvp` : file;
