@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../../../src-main/api/client.js';
-import type { ConditionImagesValue, OverlayFrame, OverlayTopology, RenderMask, SynthFrame } from '../../../../src-main/api/pipeline.js';
+import type { ConditionImagesValue, OverlayFrame, OverlayTopology, RenderMask } from '../../../../src-main/api/pipeline.js';
 import type { CompareMode, PaneContent } from '../viewer/layout.js';
 import { overlayGeometry, type OverlayGeometry } from '../viewer/overlay-geometry.js';
 import type { PlacedImage } from '../viewer/regl-viewer.js';
@@ -7,7 +7,9 @@ import type { PlacedImage } from '../viewer/regl-viewer.js';
 export type ConditionKind = 'colour' | 'correspondence' | 'eyes';
 
 export const CONDITION_LABEL: Record<ConditionKind, string> = { colour: 'Diffuse colour', correspondence: 'Correspondence', eyes: 'Eye gaze' };
-export const PANE_LABEL: Record<PaneContent, string> = { original: 'Original', conditioning: 'Conditioning', synthesized: 'Synthesized' };
+export const PANE_LABEL: Record<PaneContent, string> = { original: 'Original', conditioning: 'Conditioning', synthesized: 'Synthesized', mask: 'Mask' };
+/** The single view's choices, in the toolbar's order. */
+export const SHOW_LABEL: Record<PaneContent, string> = { original: 'Original', synthesized: 'Result', conditioning: 'Conditioning', mask: 'Mask' };
 
 /** A small least-recently-used map of fetched results. */
 class Recent<T> {
@@ -56,6 +58,9 @@ export class ViewerState {
   /** Tint the region the render replaces in this frame (the region composite's mask). */
   mask = $state(false);
   compare = $state<CompareMode>('single');
+  /** What the single view shows, and what A/B switches back to. */
+  show = $state<PaneContent>('original');
+  showOther = $state<PaneContent>('synthesized');
   /** The wipe's right-hand side (the left is always the original). */
   wipeWith = $state<'conditioning' | 'synthesized'>('conditioning');
   wipePosition = $state(0.5);
@@ -63,29 +68,27 @@ export class ViewerState {
 
   overlayStatus = $state<LayerStatus>({ loading: false, error: null });
   conditionStatus = $state<LayerStatus>({ loading: false, error: null });
-  synthStatus = $state<LayerStatus>({ loading: false, error: null });
   maskStatus = $state<LayerStatus>({ loading: false, error: null });
   /** What the mask shown covers ('mouth', 'eyes', …; empty: the plate passes through), null when none is shown. */
   maskRegions = $state<string[] | null>(null);
   /** Tracking state of the frame shown (TRACK_CODE), null until known. */
   frameCode = $state<number | null>(null);
-  /** Which model and checkpoint made the synthesized frame shown. */
-  synthSource = $state<string | null>(null);
   /** Bumped when cached engine data went stale (tracking or training finished). */
   revision = $state(0);
 
   readonly overlaysOn = $derived(this.mesh || this.landmarks || this.gaze);
   readonly contents = $derived<PaneContent[]>(
-    this.compare === 'side-by-side' ? ['original', 'conditioning', 'synthesized'] : this.compare === 'wipe' ? ['original', this.wipeWith] : ['original'],
+    this.compare === 'side-by-side' ? ['original', 'conditioning', 'synthesized'] : this.compare === 'wipe' ? ['original', this.wipeWith] : [this.show],
   );
   readonly needsConditioning = $derived(this.contents.includes('conditioning'));
   readonly needsSynth = $derived(this.contents.includes('synthesized'));
+  /** The mask is fetched when it tints the picture or is the picture. */
+  readonly needsMask = $derived(this.mask || this.contents.includes('mask'));
 
   private topology: Promise<OverlayTopology> | null = null;
   private readonly overlays = new Recent<OverlayFrame>(240);
   private readonly conditions = new Recent<ConditionImagesValue>(24);
-  private readonly synths = new Recent<SynthFrame>(12);
-  private readonly latest = { overlay: 0, condition: 0, synth: 0, mask: 0 };
+  private readonly latest = { overlay: 0, condition: 0, mask: 0 };
 
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
@@ -107,12 +110,24 @@ export class ViewerState {
     this.compare = this.compare === 'single' ? 'side-by-side' : this.compare === 'side-by-side' ? 'wipe' : 'single';
   }
 
+  /** The single view shows `content`; A/B then switches between it and what was shown before. */
+  showContent(content: PaneContent): void {
+    this.compare = 'single';
+    if (content === this.show) return;
+    this.showOther = this.show;
+    this.show = content;
+  }
+
+  /** A/B: back to what the single view showed before. */
+  swap(): void {
+    this.showContent(this.showOther);
+  }
+
   invalidate(what: 'tracking' | 'training' | 'all'): void {
     if (what !== 'training') {
       this.overlays.clear();
       this.conditions.clear();
     }
-    this.synths.clear();
     this.revision++;
   }
 
@@ -180,30 +195,6 @@ export class ViewerState {
       if (request !== this.latest.mask) return undefined;
       this.maskStatus = { loading: false, error: (error as Error).message };
       this.maskRegions = null;
-      return null;
-    }
-  }
-
-  /** The network's frame composited into the plate (the whole plate). `undefined`: superseded. */
-  async synthesized(clipId: number, frame: number): Promise<PlacedImage | null | undefined> {
-    const request = ++this.latest.synth;
-    const key = `${clipId}#${frame}`;
-    try {
-      let data = this.synths.get(key);
-      if (!data) {
-        this.synthStatus = { loading: true, error: null };
-        data = await this.api.call('synth.frame', { clipId, frame });
-        this.synths.set(key, data);
-      }
-      const image = await decodeImage(data.image.png);
-      if (request !== this.latest.synth) return undefined;
-      this.synthStatus = { loading: false, error: data.synthesized ? null : 'No tracked face on this frame: the render passes the plate through.' };
-      this.synthSource = `model ${data.modelId} · step ${data.checkpointStep}`;
-      return { image, rect: { x: 0, y: 0, width: data.image.width, height: data.image.height } };
-    } catch (error) {
-      if (request !== this.latest.synth) return undefined;
-      this.synthStatus = { loading: false, error: (error as Error).message };
-      this.synthSource = null;
       return null;
     }
   }

@@ -1,7 +1,7 @@
 export type ZoomMode = 'fit' | 'actual';
 export type CompareMode = 'single' | 'side-by-side' | 'wipe';
-/** What a pane shows: the plate, the engine's conditioning image in the shot crop, or the network's frame. */
-export type PaneContent = 'original' | 'conditioning' | 'synthesized';
+/** What a pane shows: the plate, the engine's conditioning image in the shot crop, the network's frame, or the composite mask (white where the render replaces the plate). */
+export type PaneContent = 'original' | 'conditioning' | 'synthesized' | 'mask';
 
 export interface Rect {
   x: number;

@@ -276,16 +276,20 @@ export class ReglViewer {
     const scissor = { x: x0, y: Math.max(0, Math.floor(H - (clip.y + clip.height))), width: Math.max(0, x1 - x0), height: Math.ceil(clip.height) };
     const placement: Placement = { origin: [pane.picture.x, pane.picture.y], scale: pane.scale, canvas: [this.canvas.width, H], scissor };
     const full: Vec4 = [0, 0, this.plate.width, this.plate.height];
+    const mask = this.layers.get('mask');
+    const maskRect: Vec4 | null = mask ? [mask.rect.x, mask.rect.y, mask.rect.width, mask.rect.height] : null;
     if (content === 'original') {
       this.drawImage({ ...placement, texture: this.plate.texture, rect: full });
+    } else if (content === 'mask') {
+      this.drawImage({ ...placement, texture: this.black, rect: full });
+      if (mask && maskRect) this.drawTint({ ...placement, texture: mask.texture, rect: maskRect, colour: [1, 1, 1, 1] });
     } else {
       const layer = this.layers.get(content);
       // The plate area stays black where the engine's image does not reach (outside the shot crop).
       this.drawImage({ ...placement, texture: this.black, rect: full });
       if (layer) this.drawImage({ ...placement, texture: layer.texture, rect: [layer.rect.x, layer.rect.y, layer.rect.width, layer.rect.height] });
     }
-    const mask = this.layers.get('mask');
-    if (this.visible.mask && mask) this.drawTint({ ...placement, texture: mask.texture, rect: [mask.rect.x, mask.rect.y, mask.rect.width, mask.rect.height], colour: COLOURS.mask });
+    if (this.visible.mask && mask && maskRect && content !== 'mask') this.drawTint({ ...placement, texture: mask.texture, rect: maskRect, colour: COLOURS.mask });
     this.drawOverlays(placement, pane.scale);
   }
 

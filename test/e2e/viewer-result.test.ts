@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
+import { Project } from '../../src-main/engine/project/project.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { buildRenderFixture, type RenderFixture } from '../render/fixture.js';
+import { openBrowserSession, type BrowserSession } from './helpers/browser-session.js';
+
+const canvas = (page: Page) => page.getByTestId('viewer-canvas');
+
+async function pixels(page: Page): Promise<PNG> {
+  return PNG.sync.read(await canvas(page).screenshot());
+}
+
+/** Pixels that differ by more than 24 in some channel; of those, the ones tinted towards magenta, and the near-white ones of `b`. */
+function difference(a: PNG, b: PNG): { changed: number; magenta: number; white: number } {
+  assert.equal(a.data.length, b.data.length);
+  let changed = 0;
+  let magenta = 0;
+  let white = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    const dr = b.data[i]! - a.data[i]!;
+    const dg = b.data[i + 1]! - a.data[i + 1]!;
+    const db = b.data[i + 2]! - a.data[i + 2]!;
+    if (Math.max(Math.abs(dr), Math.abs(dg), Math.abs(db)) <= 24) continue;
+    changed++;
+    if (dr > dg && db > dg) magenta++;
+    if (Math.min(b.data[i]!, b.data[i + 1]!, b.data[i + 2]!) > 200) white++;
+  }
+  return { changed, magenta, white };
+}
+
+async function attribute(page: Page, name: string): Promise<string> {
+  return (await canvas(page).getAttribute(name)) ?? '';
+}
+
+describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask overlay, result playback)', () => {
+  const temp = tempDir('dvp-e2e-result-');
+  let fixture: RenderFixture;
+  let session: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    fixture = await buildRenderFixture(temp.dir);
+    const writable = Project.open(fixture.projectFile);
+    try {
+      // Look aside over frames 5–15, so the composite mask covers the eyes there.
+      applyEdit(writable, {
+        targetClipId: fixture.targetId,
+        label: 'Look aside',
+        changes: ([[3, 0], [5, 15], [15, 15], [17, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'gazeYaw', key: { position, value, type: 'linear' as const } })),
+      });
+    } finally {
+      writable.close();
+    }
+    session = await openBrowserSession(temp.dir);
+    page = session.page;
+    await session.backend.api.call('project.open', { file: fixture.projectFile });
+    await page.goto(session.server.url);
+    await page.locator('[data-testid=viewer-canvas][data-shown-frame="0"]').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await session?.close();
+    temp.cleanup();
+  });
+
+  it('shows the synthesized frame full size in single view, and A/B switches back to the original', async () => {
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=viewer-canvas][data-shown-frame="8"]').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(200);
+    const original = await pixels(page);
+
+    await page.getByTestId('show-synthesized').click();
+    await page.locator('[data-testid=viewer-canvas][data-synth-frame="8"][data-contents="synthesized"]').waitFor({ timeout: 120_000 });
+    await page.waitForTimeout(200);
+    const result = await pixels(page);
+    const { changed } = difference(original, result);
+    assert.ok(changed > 500, `the Result view shows the network's face, not the plate (${changed} px differ)`);
+    assert.ok(changed < 0.5 * result.width * result.height, `full size, the plate around the face unchanged (${changed} of ${result.width * result.height} px differ)`);
+    assert.match(await page.getByTestId('pane-label').innerText(), /Synthesized \(model \d+ · step \d+\)/);
+    mkdirSync(path.join(REPO_ROOT, 'test-output'), { recursive: true });
+    await page.locator('.viewer').screenshot({ path: path.join(REPO_ROOT, 'test-output', 'result-view.png') });
+
+    await page.getByTestId('show-swap').click();
+    await page.locator('[data-testid=viewer-canvas][data-contents="original"]').waitFor();
+    assert.equal(await page.getByTestId('show-original').getAttribute('aria-pressed'), 'true');
+    await page.waitForTimeout(200);
+    assert.ok(difference(original, await pixels(page)).changed < 50, 'A/B: back to the plate');
+    await page.getByTestId('show-swap').click();
+    await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"]').waitFor();
+    await page.waitForTimeout(200);
+    assert.ok(difference(result, await pixels(page)).changed < 50, 'A/B again: the result, from the cache at once');
+  });
+
+  it('draws the composite mask over the Result view, and shows it alone as the Mask view', async () => {
+    const plain = await pixels(page);
+    await page.getByTestId('overlay-mask').click();
+    await page.locator('[data-testid=viewer-canvas][data-mask-frame="8"]').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(200);
+    const tinted = difference(plain, await pixels(page));
+    assert.ok(tinted.changed > 300, `the eyes are tinted over the result (${tinted.changed} px)`);
+    assert.ok(tinted.magenta > 0.9 * tinted.changed, `in the mask colour (${tinted.magenta} of ${tinted.changed})`);
+    assert.equal(await page.getByTestId('mask-regions').innerText(), 'mask: eyes');
+    await page.getByTestId('overlay-mask').click();
+
+    const result = await pixels(page);
+    await page.getByTestId('show-mask').click();
+    await page.locator('[data-testid=viewer-canvas][data-contents="mask"][data-mask-frame="8"]').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(200);
+    const mask = difference(result, await pixels(page));
+    assert.ok(mask.white > 300, `the Mask view shows the weights in white (${mask.white} px)`);
+    await page.getByTestId('show-synthesized').click();
+  });
+
+  it('plays the synthesized result: the Result view advances while playing, from the cache and ahead of the playhead', async () => {
+    await page.keyboard.press('Home');
+    await page.locator('[data-testid=viewer-canvas][data-synth-frame="0"]').waitFor({ timeout: 120_000 });
+    // Stopped, the next frames are made ahead of the playhead (a network pass takes seconds here).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('data-result-cached')) >= 12, undefined, { timeout: 120_000 });
+    await page.keyboard.press('l');
+    const seen: number[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 5000) {
+      const frame = await attribute(page, 'data-synth-frame');
+      if (frame !== '') seen.push(Number(frame));
+      if ((await page.getByTestId('speed').innerText()) === 'Stopped') break;
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('k');
+    const distinct = [...new Set(seen)];
+    assert.ok(distinct.length >= 3, `the result picture changes while playing (result frames shown: ${distinct.join(', ')})`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, `playing forward, the result never steps back (${seen.join(', ')})`);
+    assert.deepEqual(session.problems, []);
+  });
+});
