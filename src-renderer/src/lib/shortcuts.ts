@@ -15,7 +15,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'L', action: 'Play forward; again for 2×, 4×, 8×' },
   { keys: 'J', action: 'Play backward; again for 2×, 4×, 8×' },
   { keys: 'K', action: 'Stop (only stops: L, K, K never adds keys)' },
-  { keys: 'Alt + K', action: 'Key the selected lane at the playhead' },
+  { keys: 'Hold K + J / L', action: 'Jog one frame back / forward' },
+  { keys: 'Alt + K', action: 'Key the selected lane at the playhead (or its ◆ button)' },
+  { keys: '[ / ], Alt + ← / →', action: 'Previous / next key (of the selected lane, else of every shown lane)' },
+  { keys: 'Click the timecode', action: 'Go to a timecode (HH:MM:SS:FF) or frame number' },
+  { keys: 'Ctrl + C / Ctrl + V', action: 'Copy the selected keys / paste them at the playhead (onto the selected lane, or their own lanes)' },
+  { keys: 'G', action: 'Graph mode: lane curves with bezier handles, and the result' },
+  { keys: 'S', action: 'Snapping on / off (playhead, other keys)' },
   { keys: '← / →', action: 'Previous / next frame' },
   { keys: 'Shift + ← / →', action: '10 frames back / forward' },
   { keys: 'Home / End', action: 'First / last frame' },
@@ -24,6 +30,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'C', action: 'Compare: single → side by side → wipe' },
   { keys: 'Double-click a lane', action: 'Add a keyframe there' },
   { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
+  { keys: 'Shift while dragging', action: 'Move along one axis only (the first one moved)' },
+  { keys: 'Ctrl (or Alt) while dragging', action: 'Fine adjustment: a tenth as far' },
+  { keys: 'Alt + drag a bezier handle', action: 'Break the handles (otherwise they stay unified)' },
+  { keys: 'Drag the selection bar', action: 'Select keys in a range of frames; drag the span to move, its edges to scale in time' },
   { keys: 'Delete', action: 'Delete the selected keyframes (Esc during a drag puts them back)' },
   { keys: 'Right-click a keyframe', action: 'Hold / linear / bezier interpolation' },
   { keys: 'Ctrl + wheel, Shift + wheel', action: 'Zoom / pan the timeline' },
@@ -44,6 +54,14 @@ export interface ShortcutTargets {
   view?: ViewerState;
 }
 
+/** K held down: J and L jog one frame instead of shuttling. */
+let kHeld = false;
+
+/** Key releases: the window's keyup and blur (the Transport listens). */
+export function releaseShortcutKey(event: KeyboardEvent | null): void {
+  if (!event || event.code === 'KeyK') kHeld = false;
+}
+
 export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view }: ShortcutTargets): void {
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
@@ -60,17 +78,27 @@ export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view 
   else if (ctrl && event.key.toLowerCase() === 'i') void ui.pick('import-clip');
   else if (ctrl && editor && event.key.toLowerCase() === 'z') void (event.shiftKey ? editor.redo() : editor.undo());
   else if (ctrl && editor && event.key.toLowerCase() === 'y') void editor.redo();
+  else if (ctrl && editor && event.key.toLowerCase() === 'c') handled = editor.ops.copy();
+  else if (ctrl && editor && event.key.toLowerCase() === 'v' && editor.ops.clipboard.length > 0) void editor.ops.paste();
   else if (event.altKey && !ctrl && event.code === 'KeyK') {
     // Keying has its own shortcut: K is the J/K/L transport's stop and nothing else.
-    if (editor?.view.focusedLane) void editor.keyAtPlayhead();
+    if (editor?.view.focusedLane) void editor.ops.keyAtPlayhead();
     else handled = false;
-  } else if (ctrl || event.altKey) handled = false;
+  } else if (event.altKey && !ctrl && editor && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) editor.ops.jumpToKey(event.key === 'ArrowRight' ? 1 : -1);
+  else if (ctrl || event.altKey) handled = false;
   else if (event.key === '?') ui.helpOpen = !ui.helpOpen;
   else if (event.key === ' ') player.togglePlay();
-  else if (event.key === 'l' || event.key === 'L') player.shuttle(1);
-  else if (event.key === 'j' || event.key === 'J') player.shuttle(-1);
-  else if (event.key === 'k' || event.key === 'K') player.pause();
-  else if ((event.key === 'Delete' || event.key === 'Backspace') && editor && editor.view.selected.size > 0) void editor.deleteSelected();
+  else if (event.code === 'KeyL' || event.code === 'KeyJ') {
+    const direction = event.code === 'KeyL' ? 1 : -1;
+    if (kHeld) player.step(direction);
+    else player.shuttle(direction);
+  } else if (event.code === 'KeyK') {
+    kHeld = true;
+    player.pause();
+  } else if ((event.key === 'Delete' || event.key === 'Backspace') && editor && editor.view.selected.size > 0) void editor.ops.deleteSelected();
+  else if (editor && (event.key === '[' || event.key === ']')) editor.ops.jumpToKey(event.key === ']' ? 1 : -1);
+  else if (editor && (event.key === 'g' || event.key === 'G')) editor.view.graph = !editor.view.graph;
+  else if (editor && (event.key === 's' || event.key === 'S')) editor.view.snapping = !editor.view.snapping;
   else if (event.key === 'ArrowRight') player.step(event.shiftKey ? 10 : 1);
   else if (event.key === 'ArrowLeft') player.step(event.shiftKey ? -10 : -1);
   else if (event.key === 'Home') player.toStart();

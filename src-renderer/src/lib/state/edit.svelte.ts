@@ -1,9 +1,11 @@
 import { ApiCallError } from '../../../../src-main/api/client.js';
-import type { BindingMode, ControlInfo, Curves, EditChange, Keyframe, KeyframeType, Lane, LaneCurve, ShotEdit } from '../../../../src-main/api/edit-schemas.js';
+import type { BindingMode, ControlInfo, Curves, EditChange, Keyframe, Lane, LaneCurve, ShotEdit } from '../../../../src-main/api/edit-schemas.js';
 import type { Clip } from '../../../../src-main/api/schemas.js';
-import { clampShift, keyAt, keyRef, movedKeys, parseKeyRef } from '../timeline/keys.js';
+import { keyAt, keyRef } from '../timeline/keys.js';
 import { laneRange, type ValueRange } from '../timeline/scale.js';
+import { CurvePreview } from './curve-preview.svelte.js';
 import { EditHistory } from './history.svelte.js';
+import { KeyOps } from './key-ops.svelte.js';
 import type { Player } from './player.svelte.js';
 import type { Studio } from './studio.svelte.js';
 import { TimelineView } from './timeline.svelte.js';
@@ -20,16 +22,13 @@ export class ShotEditor {
   clip = $state.raw<Clip | null>(null);
   shot = $state.raw<ShotEdit | null>(null);
   curves = $state.raw<Curves | null>(null);
-  /** Curves computed for a drag in progress, per lane. */
-  preview = $state.raw<ReadonlyMap<string, LaneCurve>>(new Map());
-  /** Keys shown instead of the stored ones while a drag is in progress, per lane. */
-  dragging = $state.raw<ReadonlyMap<string, Keyframe[]>>(new Map());
   loading = $state(false);
   error = $state<string | null>(null);
   save = $state.raw<SaveState>({ state: 'idle' });
 
   readonly history = new EditHistory();
   readonly view = new TimelineView();
+  readonly ops: KeyOps;
 
   readonly controls: ControlInfo[] = $derived(this.curves?.controls ?? []);
   /** Each lane's vertical range, from the committed curves (stable while dragging). */
@@ -45,14 +44,14 @@ export class ShotEditor {
 
   private projectFile: string | null = null;
   private loadToken = 0;
-  private previewToken = 0;
-  private previewWanted: { param: string; keys: Keyframe[] }[] | null = null;
-  private previewBusy = false;
+  private readonly preview = new CurvePreview(() => this.api);
 
   constructor(
     private readonly studio: Studio,
     private readonly player: Player,
-  ) {}
+  ) {
+    this.ops = new KeyOps(this, player);
+  }
 
   private get api() {
     return this.studio.backend.api;
@@ -106,11 +105,11 @@ export class ShotEditor {
   }
 
   keysOf(param: string): readonly Keyframe[] {
-    return this.dragging.get(param) ?? this.lane(param)?.keys ?? [];
+    return this.preview.keys.get(param) ?? this.lane(param)?.keys ?? [];
   }
 
   curveOf(param: string): LaneCurve | undefined {
-    return this.preview.get(param) ?? this.curves?.curves.find((c) => c.param === param);
+    return this.preview.curves.get(param) ?? this.curves?.curves.find((c) => c.param === param);
   }
 
   modeOf(param: string): Lane['mode'] {
@@ -154,66 +153,13 @@ export class ShotEditor {
 
   // ── Drags: preview through the engine, nothing written until release ──
 
-  /** Shows `proposed` keys and asks the engine for the curves they give (latest request wins). */
+  /** Shows `proposed` keys and the curves the engine computes for them. */
   previewKeys(proposed: { param: string; keys: Keyframe[] }[]): void {
-    this.dragging = new Map(proposed.map((p) => [p.param, p.keys]));
-    this.previewWanted = proposed;
-    if (!this.previewBusy) void this.runPreview(this.previewToken);
+    if (this.clip) this.preview.show(this.clip.id, proposed);
   }
 
   cancelDrag(): void {
-    this.previewToken++;
-    this.previewWanted = null;
-    if (this.dragging.size > 0) this.dragging = new Map();
-    if (this.preview.size > 0) this.preview = new Map();
-  }
-
-  private async runPreview(token: number): Promise<void> {
-    const clip = this.clip;
-    if (!clip) return;
-    this.previewBusy = true;
-    try {
-      while (this.previewWanted && token === this.previewToken) {
-        const proposed = this.previewWanted;
-        this.previewWanted = null;
-        try {
-          const curves = await this.api.call('edit.curves', { clipId: clip.id, params: proposed.map((p) => p.param), proposed });
-          if (token === this.previewToken) this.preview = new Map(curves.curves.map((c) => [c.param, c]));
-        } catch {
-          // A refused preview (e.g. a key dragged onto an invalid frame) leaves the last good one up.
-        }
-      }
-    } finally {
-      this.previewBusy = false;
-      if (this.previewWanted && this.previewToken !== token) void this.runPreview(this.previewToken);
-    }
-  }
-
-  /**
-   * The keys a drag of the selected keys by `frames` and `dy` pixels proposes, per lane (each
-   * lane converts pixels to its own units), and the keys it moves.
-   */
-  proposeMove(frames: number, dy: number, laneHeight: number): { lanes: { param: string; keys: Keyframe[] }[]; moved: { param: string; key: Keyframe }[] } {
-    const byLane = new Map<string, Set<string>>();
-    for (const ref of this.view.selected) {
-      const { param, id } = parseKeyRef(ref);
-      let ids = byLane.get(param);
-      if (!ids) byLane.set(param, (ids = new Set()));
-      ids.add(id);
-    }
-    const positions: number[] = [];
-    for (const [param, ids] of byLane) for (const k of this.lane(param)?.keys ?? []) if (ids.has(k.id)) positions.push(k.position);
-    const shift = clampShift(positions, frames, this.view.frameCount - 1);
-    const lanes: { param: string; keys: Keyframe[] }[] = [];
-    const moved: { param: string; key: Keyframe }[] = [];
-    for (const [param, ids] of byLane) {
-      const range = this.ranges.get(param);
-      const perPixel = range ? (range.max - range.min) / laneHeight : 0;
-      const result = movedKeys(this.lane(param)?.keys ?? [], ids, shift, -dy * perPixel);
-      lanes.push({ param, keys: result.keys });
-      for (const key of result.moved) moved.push({ param, key });
-    }
-    return { lanes, moved };
+    this.preview.cancel();
   }
 
   // ── Keyframe commands ──
@@ -245,34 +191,6 @@ export class ShotEditor {
     }
     const ids = await this.apply(`Add keyframe on ${this.labelOf(param)}`, [{ kind: 'setKey', param, key: { position: frame, value: round(this.laneValueAt(param, frame)) } }]);
     if (ids) this.view.select(ids.map((id) => keyRef(param, id)));
-  }
-
-  /** K: keys the focused lane at the playhead. */
-  async keyAtPlayhead(): Promise<boolean> {
-    const param = this.view.focusedLane;
-    if (!param || !this.curves?.tracked) return false;
-    await this.addKey(param, this.player.frame);
-    return true;
-  }
-
-  async deleteSelected(): Promise<void> {
-    const refs = [...this.view.selected].map(parseKeyRef).filter(({ param, id }) => this.keysOf(param).some((k) => k.id === id));
-    if (refs.length === 0) return;
-    const changes: EditChange[] = refs.map(({ param, id }) => ({ kind: 'deleteKey', param, id }));
-    if (await this.apply(refs.length === 1 ? 'Delete keyframe' : `Delete ${refs.length} keyframes`, changes)) this.view.clearSelection();
-  }
-
-  async setInterpolation(type: KeyframeType, refs: readonly string[] = [...this.view.selected]): Promise<void> {
-    const keys = refs.map(parseKeyRef).filter(({ param, id }) => this.keysOf(param).some((k) => k.id === id && k.type !== type));
-    if (keys.length === 0) return;
-    await this.apply(`${TYPE_LABEL[type]} interpolation`, keys.map(({ param, id }) => ({ kind: 'setKey', param, key: { id, type } })));
-  }
-
-  /** Commits a drag: every moved key's new frame and value, one undo step. */
-  async commitMove(moved: { param: string; key: Keyframe }[]): Promise<void> {
-    if (moved.length === 0) return this.cancelDrag();
-    const changes: EditChange[] = moved.map(({ param, key }) => ({ kind: 'setKey', param, key: { id: key.id, position: key.position, value: round(key.value) } }));
-    await this.apply(moved.length === 1 ? 'Move keyframe' : `Move ${moved.length} keyframes`, changes);
   }
 
   // ── Inspector commands (at the playhead) ──
@@ -362,8 +280,6 @@ export class ShotEditor {
     return this.control(param)?.label ?? param;
   }
 }
-
-const TYPE_LABEL: Record<KeyframeType, string> = { hold: 'Hold', linear: 'Linear', bezier: 'Bezier' };
 
 /** Values keep 4 decimals: far finer than any control shows, and stable in the file. */
 function round(value: number): number {

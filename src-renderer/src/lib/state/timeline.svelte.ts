@@ -1,6 +1,13 @@
+import { parseKeyRef } from '../timeline/keys.js';
 import { frameToX, type TimeView } from '../timeline/scale.js';
 
 const MAX_PX_PER_FRAME = 40;
+export const TIMELINE_HEIGHT = { min: 160, initial: 330, max: 900 };
+export const LANE_HEIGHT = { min: 24, initial: 38, max: 160 };
+export const GRAPH_HEIGHT = { min: 80, initial: 150, max: 480 };
+
+/** A range selection in time: the span of the selected keys, dragged to move or scale. */
+export type RangeDrag = { edge: 'start' | 'end' | 'move'; from: [number, number]; to: [number, number] };
 
 /**
  * What the timeline shows and what is selected in it: the visible frames (zoom and pan),
@@ -19,6 +26,21 @@ export class TimelineView {
   focusedLane = $state<string | null>(null);
   /** A drag of the selected keys in progress: whole frames and vertical pixels moved. */
   drag = $state.raw<{ frames: number; dy: number } | null>(null);
+  /** A move or scale of the selection's span in progress (the selection bar). */
+  rangeDrag = $state.raw<RangeDrag | null>(null);
+
+  /** Height of the whole timeline panel (its top edge is dragged). */
+  height = $state(TIMELINE_HEIGHT.initial);
+  /** Height of a lane in the keyframe view, and in graph mode. */
+  laneHeight = $state(LANE_HEIGHT.initial);
+  graphHeight = $state(GRAPH_HEIGHT.initial);
+  /** Graph mode: per lane, the lane's own curve with bezier handles above the result curve. */
+  graph = $state(false);
+  snapping = $state(true);
+  soloed = $state.raw<ReadonlySet<string>>(new Set());
+  locked = $state.raw<ReadonlySet<string>>(new Set());
+  /** Frame and value under the pointer or of the key being dragged. */
+  readout = $state<string | null>(null);
 
   readonly view: TimeView = $derived({ start: this.start, pxPerFrame: this.pxPerFrame });
   readonly minPxPerFrame = $derived(this.frameCount > 0 ? this.width / this.frameCount : 1);
@@ -78,24 +100,60 @@ export class TimelineView {
     this.clamp();
   }
 
+  /** Keys on locked lanes are never selected (so never dragged, deleted or copied). */
   select(refs: Iterable<string>, add = false): void {
     const next = new Set(add ? this.selected : []);
-    for (const ref of refs) next.add(ref);
+    for (const ref of refs) if (!this.locked.has(laneOf(ref))) next.add(ref);
     this.selected = next;
   }
 
   toggle(ref: string): void {
+    if (this.locked.has(laneOf(ref))) return;
     const next = new Set(this.selected);
     if (!next.delete(ref)) next.add(ref);
     this.selected = next;
+  }
+
+  /** Lanes shown: the soloed ones when any is soloed, else all. */
+  shows(param: string): boolean {
+    return this.soloed.size === 0 || this.soloed.has(param);
+  }
+
+  toggleSolo(param: string): void {
+    this.soloed = toggled(this.soloed, param);
+  }
+
+  toggleLock(param: string): void {
+    this.locked = toggled(this.locked, param);
+    if (this.locked.has(param)) this.selected = new Set([...this.selected].filter((ref) => laneOf(ref) !== param));
+  }
+
+  resize(part: 'height' | 'laneHeight' | 'graphHeight', value: number): void {
+    const limits = part === 'height' ? TIMELINE_HEIGHT : part === 'laneHeight' ? LANE_HEIGHT : GRAPH_HEIGHT;
+    this[part] = Math.round(Math.min(limits.max, Math.max(limits.min, value)));
   }
 
   clearSelection(): void {
     if (this.selected.size > 0) this.selected = new Set();
   }
 
+  /** The height a lane has in the current mode. */
+  get rowHeight(): number {
+    return this.graph ? this.graphHeight : this.laneHeight;
+  }
+
   private clamp(): void {
     const visible = this.width / this.pxPerFrame;
     this.start = Math.max(0, Math.min(this.start, Math.max(0, this.frameCount - visible)));
   }
+}
+
+function laneOf(ref: string): string {
+  return parseKeyRef(ref).param;
+}
+
+function toggled(set: ReadonlySet<string>, item: string): ReadonlySet<string> {
+  const next = new Set(set);
+  if (!next.delete(item)) next.add(item);
+  return next;
 }
