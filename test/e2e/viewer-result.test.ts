@@ -121,7 +121,11 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
     await page.keyboard.press('Home');
     await page.locator('[data-testid=viewer-canvas][data-synth-frame="0"]').waitFor({ timeout: 120_000 });
     // Stopped, the next frames are made ahead of the playhead (a network pass takes seconds here).
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('data-result-cached')) >= 12, undefined, { timeout: 120_000 });
+    const deadline = Date.now() + 120_000;
+    while (Number(await attribute(page, 'data-result-cached')) < 12) {
+      assert.ok(Date.now() < deadline, 'frames are prefetched while stopped');
+      await page.waitForTimeout(500);
+    }
     await page.keyboard.press('l');
     const seen: number[] = [];
     const started = Date.now();
