@@ -122,7 +122,7 @@ describe('timeline, keyframe lanes, inspector, undo/redo and autosave in Chromiu
   });
 
   it('adds keyframes with Alt+K at the playhead and by double-clicking a lane', async () => {
-    await lane(page, 'headYaw').getByRole('button', { name: 'Head yaw' }).click();
+    await lane(page, 'headYaw').getByRole('button', { name: 'Head yaw', exact: true }).click();
     await seek(page, 8);
     await page.keyboard.press('Alt+k');
     const first = lane(page, 'headYaw').locator('[data-testid=keyframe][data-frame="8"]');

@@ -1,4 +1,5 @@
 import type { Keyframe } from '../../../../src-main/api/edit-schemas.js';
+import { handlePoint } from './handles.js';
 import { laneRange, type ValueRange } from './scale.js';
 
 /**
@@ -10,7 +11,8 @@ export function graphPlots(height: number): { lane: { top: number; height: numbe
   return { lane: { top: 0, height: laneHeight }, result: { top: laneHeight, height: height - laneHeight } };
 }
 
-/** The lane plot's range: the keyed curve and the keys (an offset lane always shows zero). */
+/** The lane plot's range: the keyed curve, the keys and their handles (an offset lane always shows zero). */
 export function laneCurveRange(unit: string, values: readonly number[] | null | undefined, keys: readonly Keyframe[], offset: boolean): ValueRange {
-  return laneRange(unit, [values], [...keys.map((k) => k.value), ...(offset ? [0] : [])]);
+  const handles = keys.flatMap((_, i) => [handlePoint(keys, i, 'in'), handlePoint(keys, i, 'out')]).flatMap((p) => (p ? [p.value] : []));
+  return laneRange(unit, [values], [...keys.map((k) => k.value), ...handles, ...(offset ? [0] : [])]);
 }

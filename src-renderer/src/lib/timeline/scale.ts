@@ -30,7 +30,8 @@ export function rulerTicks(view: TimeView, width: number, fps: number, lastFrame
   const rate = Math.max(1, Math.round(fps));
   const steps = [1, 2, 5, 10, rate, 2 * rate, 5 * rate, 10 * rate, 15 * rate, 30 * rate, 60 * rate, 120 * rate, 300 * rate, 600 * rate].filter((s, i, all) => all.indexOf(s) === i).sort((a, b) => a - b);
   const step = steps.find((s) => s * view.pxPerFrame >= minLabelPx) ?? (steps[steps.length - 1] as number);
-  const minor = step >= rate && step % 5 === 0 ? step / 5 : step >= 2 ? step / 2 : step;
+  // Close in, every frame gets a tick.
+  const minor = view.pxPerFrame >= 4 && step <= rate ? 1 : step >= rate && step % 5 === 0 ? step / 5 : step >= 2 ? step / 2 : step;
   const first = Math.max(0, Math.floor(view.start / minor) * minor);
   const last = Math.min(lastFrame, Math.ceil(xToFrame(view, width)));
   const ticks: Tick[] = [];
