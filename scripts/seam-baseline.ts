@@ -93,7 +93,7 @@ for (const [name, change] of cases) {
   }
   const project = Project.open(file, { readonly: true });
   try {
-    const shot = EditedShot.open(project, { clipId: 1, first: 0, last: LAST, resolution: 64, windowSize: 1, trainingFrames: { start: 0, end: POOL_LAST } });
+    const shot = EditedShot.open(project, { clipId: 1, first: 0, last: LAST, resolution: 64, windowSize: 1, measure: { kind: 'training', first: 0, last: POOL_LAST } });
     const crop = shot.conditioning.crop;
     const clip = getClip(project, 1);
     const frames: Uint8Array[] = [];

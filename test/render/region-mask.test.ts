@@ -96,7 +96,7 @@ function landmarks(model: Parameters<typeof poseMesh>[0], params: FrameParams): 
 }
 
 function openShot(project: Project, first: number, last: number): EditedShot {
-  return EditedShot.open(project, { clipId: fixture.targetId, first, last, resolution: 64, windowSize: 11, trainingFrames: { start: 0, end: 32 } });
+  return EditedShot.open(project, { clipId: fixture.targetId, first, last, resolution: 64, windowSize: 11, measure: { kind: 'training', first: 0, last: 32 } });
 }
 
 function edit(file: string, change: (project: Project) => void): void {

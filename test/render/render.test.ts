@@ -220,14 +220,14 @@ describe('offline render', () => {
         label: 'Turn the head for frames 20-25',
         changes: ([[19, 0], [20, 60], [25, 60], [26, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'headYaw', key: { position, value } })),
       });
-      const shot = EditedShot.open(project, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, trainingFrames: { start: 0, end: 32 } });
+      const shot = EditedShot.open(project, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, measure: { kind: 'training', first: 0, last: 32 } });
       assert.equal(shot.outOfRangeFrames, 6);
       assert.deepEqual(shot.outOfRange.map((span) => [span.start, span.end]), [[20, 25]]);
       assert.ok(shot.outOfRange[0]!.params.includes('headYaw'), shot.outOfRange[0]!.params.join(', '));
       const yaw = (frame: number): number => shot.params(frame).rotation[0]!;
       const original = Project.open(fixture.projectFile, { readonly: true });
       try {
-        const tracked = EditedShot.open(original, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, trainingFrames: { start: 0, end: 32 } });
+        const tracked = EditedShot.open(original, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, measure: { kind: 'training', first: 0, last: 32 } });
         assert.ok(Math.abs(yaw(22) - tracked.params(22).rotation[0]! - Math.PI / 3) < 1e-5, 'the keyed offset reaches the rendered parameters');
         assert.ok(Math.abs(yaw(18) - tracked.params(18).rotation[0]!) < 1e-6, 'frames outside the keys keep the tracked pose');
       } finally {

@@ -1,12 +1,13 @@
 import { DvpError } from '../../shared/errors.js';
 import { findControl } from '../../engine/edit/controls.js';
-import { composeShot } from '../../engine/edit/compose.js';
 import { historyState } from '../../engine/edit/history.js';
-import { flagOutOfRange, observedRanges, outOfRangeSpans, type OutOfRangeSpan } from '../../engine/edit/out-of-range.js';
+import type { OutOfRangeSpan } from '../../engine/edit/out-of-range.js';
+import { analyseShot, measureRanges } from '../../engine/edit/shot-analysis.js';
 import { loadShotInputs } from '../../engine/edit/tracked-inputs.js';
 import { loadAllShotEdits, type ShotEdit } from '../../engine/edit/shot-edit.js';
 import { getClip } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
+import { renderMeasure } from '../../engine/render/render-model.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 
 export const editsCommand: CliCommand = {
@@ -54,12 +55,11 @@ export const editsCommand: CliCommand = {
   },
 };
 
-/** The shot's edited frames that leave what the target showed in its trusted tracked frames. */
+/** The shot's edited frames that leave what the target showed, measured as `dvp render` measures them. */
 function checkShot(project: Project, edit: ShotEdit): OutOfRangeSpan[] {
   const inputs = loadShotInputs(project, edit.shot.targetClipId);
-  const observed = observedRanges(inputs.target.params, { rig: inputs.rig, include: (f) => inputs.target.trusted[f] === 1 });
-  const requested = composeShot(inputs);
-  return outOfRangeSpans(flagOutOfRange(requested, observed, { rig: inputs.rig }));
+  const ranges = measureRanges(inputs.target, inputs.rig, renderMeasure(project, edit.shot.targetClipId));
+  return analyseShot(inputs, { ranges }).outOfRange;
 }
 
 function printShot(out: (line: string) => void, project: Project, edit: ShotEdit): void {

@@ -3,6 +3,7 @@ import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel } fro
 import { getClip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import type { ClipParams, ShotInputs } from './compose.js';
+import type { ExpressionRig } from './expression-rig.js';
 import { faceModelRig } from './face-rig.js';
 import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, allocateSequence } from './parameters.js';
 import { loadShotEdit } from './shot-edit.js';
@@ -13,6 +14,8 @@ export interface TrackedClip extends ClipParams {
   model: StoredFaceModel;
   /** 1 where the frame was fitted to its own detection: the frames the network learns from. */
   trusted: Uint8Array;
+  /** 1 where a stored frame has a face: the frames a render synthesizes (the others pass the plate through). */
+  hasFace: Uint8Array;
 }
 
 /**
@@ -30,12 +33,14 @@ export function loadTrackedClip(project: Project, clipId: number, options: { whi
   }
   const params = allocateSequence(clip.frameCount);
   const trusted = new Uint8Array(clip.frameCount);
+  const hasFace = new Uint8Array(clip.frameCount);
   const stored = new Int32Array(clip.frameCount).fill(-1);
   frames.forEach((tracked, i) => {
     if (tracked.frame < 0 || tracked.frame >= clip.frameCount) return;
     stored[tracked.frame] = i;
     const untrainable = FrameFlag.NoFace | FrameFlag.Corrupt | FrameFlag.Interpolated;
     trusted[tracked.frame] = (tracked.flags & FrameFlag.Tracked) !== 0 && (tracked.flags & untrainable) === 0 ? 1 : 0;
+    hasFace[tracked.frame] = (tracked.flags & (FrameFlag.NoFace | FrameFlag.Corrupt)) === 0 ? 1 : 0;
   });
   // Before the first stored frame hold that one; after, hold the latest stored frame.
   let current = stored.find((index) => index >= 0) ?? -1;
@@ -49,28 +54,40 @@ export function loadTrackedClip(project: Project, clipId: number, options: { whi
     params.gaze.set(p.gaze, f * GAZE_DIMS);
     params.eyelids.set(p.eyelids, f * EYELID_DIMS);
   }
-  return { clipId, model, trusted, params, neutralFrame: model.identity.neutralFrame, fps: clip.fps.num / clip.fps.den };
+  return { clipId, model, trusted, hasFace, params, neutralFrame: model.identity.neutralFrame, fps: clip.fps.num / clip.fps.den };
 }
 
 export interface TrackedShotInputs extends ShotInputs {
   target: TrackedClip;
 }
 
+export interface ShotInputOptions {
+  which?: 'raw' | 'smoothed';
+  /** Where tracked clips come from (a cache); by default read from the project each time. */
+  load?: (clipId: number) => TrackedClip;
+  /** The target's rig when the caller already built it. */
+  rig?: ExpressionRig;
+}
+
 /** Everything `composeShot` needs for a target clip's shot, from the project. */
-export function loadShotInputs(project: Project, targetClipId: number, options: { which?: 'raw' | 'smoothed' } = {}): TrackedShotInputs {
-  const target = loadTrackedClip(project, targetClipId, options);
+export function loadShotInputs(project: Project, targetClipId: number, options: ShotInputOptions = {}): TrackedShotInputs {
+  const load = options.load ?? ((clipId: number) => loadTrackedClip(project, clipId, options.which ? { which: options.which } : {}));
+  const target = load(targetClipId);
   const edit = loadShotEdit(project, targetClipId);
   const sources = new Map<number, ClipParams>();
   for (const binding of edit?.bindings ?? []) {
-    if (!sources.has(binding.sourceClipId)) {
-      sources.set(binding.sourceClipId, binding.sourceClipId === targetClipId ? target : loadTrackedClip(project, binding.sourceClipId, options));
-    }
+    if (!sources.has(binding.sourceClipId)) sources.set(binding.sourceClipId, binding.sourceClipId === targetClipId ? target : load(binding.sourceClipId));
   }
   return {
     target,
     sources,
     bindings: edit?.bindings ?? [],
     lanes: edit?.lanes ?? [],
-    rig: faceModelRig(target.model, target.model.controls),
+    rig: options.rig ?? targetRig(target),
   };
+}
+
+/** The target's expression rig: its face model's named controls and mouth subspace. */
+export function targetRig(target: TrackedClip): ExpressionRig {
+  return faceModelRig(target.model, target.model.controls);
 }

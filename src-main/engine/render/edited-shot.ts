@@ -1,11 +1,10 @@
 import { DvpError } from '../../shared/errors.js';
 import { ClipConditioning } from '../condition/clip-conditioning.js';
-import { composeShot } from '../edit/compose.js';
-import { flagOutOfRange, observedRanges, outOfRangeSpans, type OutOfRangeSpan } from '../edit/out-of-range.js';
+import type { OutOfRangeSpan } from '../edit/out-of-range.js';
 import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, POSE_DIMS, type ParamSequence } from '../edit/parameters.js';
+import { analyseShot, measureRanges, type MeasureAgainst } from '../edit/shot-analysis.js';
 import { loadShotInputs } from '../edit/tracked-inputs.js';
 import { emptyParams, type FrameParams } from '../face/model.js';
-import { FrameFlag } from '../face/store.js';
 import type { Project } from '../project/project.js';
 import { editRegions } from './edit-regions.js';
 
@@ -23,8 +22,8 @@ export interface EditedShotOptions {
   /** Network resolution and window of the model that will render the shot. */
   resolution: number;
   windowSize: number;
-  /** The frames the model trained on: what the target "showed" for the out-of-range flags. */
-  trainingFrames: FrameSpan;
+  /** What the out-of-range flags measure against (`renderMeasure`); without it nothing is flagged (a one-frame preview). */
+  measure?: MeasureAgainst;
 }
 
 /**
@@ -64,32 +63,21 @@ export class EditedShot {
     }
     const inputs = loadShotInputs(project, clipId);
     const composedStart = Math.max(0, first - (options.windowSize - 1));
-    const composed = composeShot(inputs, composedStart, last - composedStart + 1);
+    const ranges = options.measure && measureRanges(inputs.target, inputs.rig, options.measure);
+    const analysis = analyseShot(inputs, { ranges, first, last, composedFrom: composedStart });
+    const composed = analysis.composed;
 
-    const tracked = new Map(conditioning.frames.map((f) => [f.frame, f]));
-    const synthesized = new Uint8Array(last - first + 1);
-    for (let f = first; f <= last; f++) {
-      const frame = tracked.get(f);
-      synthesized[f - first] = frame && (frame.flags & (FrameFlag.NoFace | FrameFlag.Corrupt)) === 0 ? 1 : 0;
-    }
+    const synthesized = inputs.target.hasFace.slice(first, last + 1);
     // Lighting of the nearest tracked frame at or before each frame (the first one before tracking starts).
+    const tracked = new Map(conditioning.frames.map((f) => [f.frame, f]));
     const lighting: Float32Array[] = [];
     let current = conditioning.frames[0]!.params.sh;
     for (let f = composedStart; f <= last; f++) {
       current = tracked.get(f)?.params.sh ?? current;
       lighting.push(current);
     }
-
-    const { start: trainFirst, end: trainLast } = options.trainingFrames;
-    const observed = observedRanges(inputs.target.params, {
-      rig: inputs.rig,
-      include: (f) => f >= trainFirst && f <= trainLast && inputs.target.trusted[f] === 1,
-    });
-    const flagged = flagOutOfRange(rows(composed, first - composedStart, last - first + 1), observed, { rig: inputs.rig, firstFrame: first }).filter(
-      (f) => synthesized[f.frame - first] === 1,
-    );
     const regionBits = editRegions(inputs, rows(composed, first - composedStart, last - first + 1), first);
-    return new EditedShot(conditioning, first, last, composedStart, composed, synthesized, lighting, outOfRangeSpans(flagged), flagged.length, inputs.target.params, regionBits);
+    return new EditedShot(conditioning, first, last, composedStart, composed, synthesized, lighting, analysis.outOfRange, analysis.flagged.length, inputs.target.params, regionBits);
   }
 
   get frameCount(): number {

@@ -1,20 +1,15 @@
 import { DvpError } from '../../shared/errors.js';
 import type { Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
-import { getModel, listModels, loadLatestCheckpoint, type LoadedCheckpoint, type ModelRecord } from '../translate/checkpoint-store.js';
-import type { FaceData } from '../translate/model-source.js';
+import type { MeasureAgainst } from '../edit/shot-analysis.js';
+import { getModel, listCheckpoints, listModels, loadLatestCheckpoint, type LoadedCheckpoint, type ModelRecord } from '../translate/checkpoint-store.js';
+import { faceDataOf, type FaceData } from '../translate/model-source.js';
 
 /** The trained network a render uses: the model record, its newest checkpoint, its training frames. */
 export interface RenderModel {
   record: ModelRecord;
   checkpoint: LoadedCheckpoint;
   data: FaceData;
-}
-
-/** Models trained on the tracked face model (`dvp train`); only these can be driven by edited parameters. */
-function faceData(record: ModelRecord): FaceData | undefined {
-  const data = record.data as Partial<FaceData>;
-  return data.conditioning === 'face' && typeof data.first === 'number' && typeof data.heldOutFrom === 'number' && data.crop ? (data as FaceData) : undefined;
 }
 
 /**
@@ -29,13 +24,12 @@ export function findRenderModel(project: Project, clip: Clip, modelId?: number):
       throw new DvpError('INVALID_ARGUMENT', `${project.file}: model ${modelId} was trained on clip ${record.clipId}, not on clip ${clip.id} (${clip.name}).`, { file: project.file });
     }
   } else {
-    const candidates = listModels(project).filter((m) => m.clipId === clip.id && faceData(m) !== undefined).reverse();
-    record = candidates.find((m) => loadLatestCheckpoint(project, m.id) !== undefined) ?? candidates[0];
+    record = defaultRenderModel(project, clip.id);
     if (!record) {
       throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) has no trained model to render with; run \`dvp train\` on it first.`, { file: project.file });
     }
   }
-  const data = faceData(record);
+  const data = faceDataOf(record);
   if (!data) {
     throw new DvpError(
       'PROJECT_INVALID',
@@ -48,4 +42,25 @@ export function findRenderModel(project: Project, clip: Clip, modelId?: number):
     throw new DvpError('NOT_FOUND', `${project.file}: model ${record.id} of clip ${clip.id} (${clip.name}) has no checkpoint yet; let \`dvp train\` run until it saves one.`, { file: project.file });
   }
   return { record, checkpoint, data };
+}
+
+/** The model a render of the clip picks without `modelId`: the newest face model with a checkpoint, else the newest face model. */
+function defaultRenderModel(project: Project, clipId: number): ModelRecord | undefined {
+  const candidates = listModels(project).filter((m) => m.clipId === clipId && faceDataOf(m) !== undefined).reverse();
+  return candidates.find((m) => listCheckpoints(project, m.id).length > 0) ?? candidates[0];
+}
+
+/**
+ * What the out-of-range check measures a shot against: the training frames of the model a
+ * render uses (`modelId`, else the default one), or every trusted frame while there is none.
+ */
+export function renderMeasure(project: Project, clipId: number, modelId?: number): MeasureAgainst {
+  const record = modelId === undefined ? defaultRenderModel(project, clipId) : getModel(project, modelId);
+  const data = record && faceDataOf(record);
+  return data ? trainingMeasure(data) : { kind: 'trusted' };
+}
+
+/** The frames a model trained on: the part of its frames before the held-out ones. */
+export function trainingMeasure(data: FaceData): MeasureAgainst {
+  return { kind: 'training', first: data.first, last: data.heldOutFrom - 1 };
 }

@@ -25,7 +25,7 @@ import { PlateInput } from './plate-input.js';
 import { synthesizeIntoPlates, type RenderedFrame } from './plate-synthesis.js';
 import { cropFeatherMask, emptyMask, RegionMasker, type CropMask, type RegionMaskOptions } from './region-mask.js';
 import { conformAudio, type AlignedAudio, type AudioChoice } from './render-audio.js';
-import { findRenderModel } from './render-model.js';
+import { findRenderModel, trainingMeasure } from './render-model.js';
 
 /**
  * region: replace only what the edit changes, through a per-frame soft mask from the face model
@@ -195,7 +195,7 @@ export async function openShotRender(project: Project, options: RenderShotOption
   const { resolution, windowSize } = record.config.network;
   const first = options.range?.first ?? 0;
   const last = options.range?.last ?? clip.frameCount - 1;
-  const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize, trainingFrames: { start: data.first, end: data.heldOutFrom - 1 } });
+  const shot = EditedShot.open(project, { clipId: clip.id, first, last, resolution, windowSize, measure: trainingMeasure(data) });
   checkModelCrop(project, record, shot.conditioning.crop);
   await selectBackend(options.backend ?? 'auto', options.log, options.precision ?? 'f32');
   const model = new TranslationModel(record.config);

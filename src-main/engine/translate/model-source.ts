@@ -50,16 +50,23 @@ export function planFaceData(project: Project, clipId: number, frames?: { first:
   return { conditioning: 'face', first, last, heldOutFrom, crop: { x, y, size } };
 }
 
-function faceData(project: Project, model: ModelRecord): FaceData {
+/** The model's data when it was trained on the tracked face model (the only kind that edited parameters can drive). */
+export function faceDataOf(model: ModelRecord): FaceData | undefined {
   const data = model.data as Partial<FaceData>;
-  if (data.conditioning !== 'face' || typeof data.first !== 'number' || typeof data.last !== 'number' || typeof data.heldOutFrom !== 'number' || !data.crop) {
+  const complete = data.conditioning === 'face' && typeof data.first === 'number' && typeof data.last === 'number' && typeof data.heldOutFrom === 'number' && data.crop;
+  return complete ? (data as FaceData) : undefined;
+}
+
+function faceData(project: Project, model: ModelRecord): FaceData {
+  const data = faceDataOf(model);
+  if (!data) {
     throw new DvpError(
       'PROJECT_INVALID',
-      `${project.file}: model ${model.id} uses conditioning '${String(data.conditioning)}', which this version cannot open; train a new model with \`dvp train --new\`.`,
+      `${project.file}: model ${model.id} uses conditioning '${String((model.data as Partial<FaceData>).conditioning)}', which this version cannot open; train a new model with \`dvp train --new\`.`,
       { file: project.file },
     );
   }
-  return data as FaceData;
+  return data;
 }
 
 /**

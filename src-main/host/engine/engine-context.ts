@@ -3,6 +3,7 @@ import type { EventName, PayloadOf } from '../../api/events.js';
 import type { ProjectInfo } from '../../api/schemas.js';
 import { schemaVersion } from '../../engine/project/migrate.js';
 import type { Project } from '../../engine/project/project.js';
+import { TrackedClips } from '../../engine/edit/tracked-clips.js';
 import { FrameCache } from './frame-cache.js';
 
 /** A failure with an API-level code the engine's DvpErrorCode set does not have. */
@@ -20,6 +21,8 @@ export class ApiFailure extends Error {
 export class EngineContext {
   private current: Project | null = null;
   readonly frames = new FrameCache();
+  /** Face models and tracked clips of the open project, reloaded when tracking rewrites them. */
+  readonly trackedClips = new TrackedClips();
 
   constructor(private readonly emitEvent: <E extends EventName>(event: E, payload: PayloadOf<E>) => void) {}
 
@@ -43,6 +46,7 @@ export class EngineContext {
     if (this.current && this.current !== project) this.current.close();
     this.current = project;
     this.frames.clear();
+    this.trackedClips.clear();
     this.projectChanged();
   }
 

@@ -8,7 +8,7 @@ import { getClip } from '../../../engine/project/clips.js';
 import type { Project } from '../../../engine/project/project.js';
 import { DvpError } from '../../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
-import { shotCurves, trackedEntry } from './edit-curves.js';
+import { curvesHandler } from './edit-curves.js';
 
 /**
  * The shot-edit methods (docs/editing.md). Every edit is written to the project file in its
@@ -22,7 +22,7 @@ export const editHandlers: { [M in EditMethod]: EditHandler<M> } = {
 
   'edit.apply': ({ edit }, engine) => {
     const project = engine.requireWritableProject();
-    checkBoundSourcesTracked(project, edit as Edit);
+    checkBoundSourcesTracked(project, engine, edit as Edit);
     const applied = applyEdit(project, edit as Edit);
     return { seq: applied.seq, keyIds: applied.keyIds, bindingIds: applied.bindingIds, shot: shotEdit(project, edit.targetClipId), history: history(project) };
   },
@@ -39,13 +39,13 @@ export const editHandlers: { [M in EditMethod]: EditHandler<M> } = {
 
   'edit.history': (_params, engine) => history(engine.requireProject()),
 
-  'edit.curves': (params, engine) => shotCurves(engine.requireProject(), params),
+  'edit.curves': curvesHandler,
 };
 
 function shotEdit(project: Project, clipId: number): ShotEdit {
   const clip = getClip(project, clipId);
   const edit = loadShotEdit(project, clip.id);
-  return { clipId: clip.id, frameCount: clip.frameCount, lanes: edit?.lanes.map((l) => ({ ...l, keys: [...l.keys] })) ?? [], bindings: edit?.bindings ?? [] };
+  return { clipId: clip.id, frameCount: clip.frameCount, lanes: edit?.lanes.map((l) => ({ ...l, muted: l.muted ?? false, keys: [...l.keys] })) ?? [], bindings: edit?.bindings ?? [] };
 }
 
 function apiEntry(entry: HistoryEntry | undefined): History['undo'][number] | null {
@@ -61,14 +61,14 @@ function history(project: Project): History {
  * A binding to an untracked source would leave the shot impossible to compose (and the
  * timeline blank), so the UI's edits refuse it up front with what to do instead.
  */
-function checkBoundSourcesTracked(project: Project, edit: Edit): void {
+function checkBoundSourcesTracked(project: Project, engine: EngineContext, edit: Edit): void {
   // Only a change that names a source can bring in a new one.
   for (const change of edit.changes) {
     if (change.kind !== 'setBinding') continue;
     const sourceClipId = change.binding.sourceClipId;
     if (sourceClipId === undefined) continue;
     const source = getClip(project, sourceClipId);
-    if (source.role !== 'audio' && !trackedEntry(project, source.id)) {
+    if (source.role !== 'audio' && !engine.trackedClips.tracked(project, source.id)) {
       throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${source.id} (${source.name}) is not tracked yet, so it cannot drive the shot; track it first.`, {
         file: project.file,
       });

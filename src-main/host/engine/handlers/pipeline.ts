@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { Methods } from '../../../api/methods.js';
-import { TRACK_CODE, type OverlayEye, type OverlayFrame, type OverlayTopology, type PngImage, type TrackingStatus, type TrainingModel } from '../../../api/pipeline.js';
+import { TRACK_CODE, type OverlayFrame, type OverlayTopology, type PngImage, type TrackingStatus, type TrainingModel } from '../../../api/pipeline.js';
 import { ClipConditioning, DEFAULT_CONDITION_SIZE } from '../../../engine/condition/clip-conditioning.js';
-import { faceModelVersion } from '../../../engine/condition/crop-store.js';
 import { frameImages } from '../../../engine/condition/images.js';
-import { poseMesh, type EyeGeometry } from '../../../engine/face/pose-mesh.js';
-import { FrameFlag, loadFaceModel, loadFrameLandmarks, loadTrackedFrames, type StoredFaceModel } from '../../../engine/face/store.js';
-import { LEFT_BROW, LEFT_EYE_RING, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, MOUTH_RING, RIGHT_BROW, RIGHT_EYE_RING, SKIN_TRIANGLES, VERTEX_COUNT } from '../../../engine/face/topology.js';
+import { clipFrameStates, frameStateAt, showsFace } from '../../../engine/face/frame-states.js';
+import { LANDMARK_DOTS, MESH_EDGES, overlayMesh, roundedLandmarks } from '../../../engine/face/overlay-geometry.js';
+import { FrameFlag, loadFrameLandmarks } from '../../../engine/face/store.js';
+import { VERTEX_COUNT } from '../../../engine/face/topology.js';
 import { encodePng, type RgbImage } from '../../../engine/media/png.js';
 import { getClip } from '../../../engine/project/clips.js';
 import type { Project } from '../../../engine/project/project.js';
@@ -15,12 +15,12 @@ import { EditedShot } from '../../../engine/render/edited-shot.js';
 import { regionNames } from '../../../engine/render/edit-regions.js';
 import { maskArea, RegionMasker } from '../../../engine/render/region-mask.js';
 import { frameMask, openShotRender, type CompositeMode } from '../../../engine/render/render-shot.js';
-import { detectedFrames } from '../../../engine/track/detections-store.js';
 import { backendStatuses, currentBackend, type BackendStatus } from '../../../engine/translate/backend.js';
 import { getModel, listCheckpoints, listModels, listRuns, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
 import { PRESETS } from '../../../engine/translate/config.js';
+import { downsampleLosses } from '../../../engine/translate/loss-curve.js';
 import type { ImageScores } from '../../../engine/translate/metrics.js';
-import type { FaceData } from '../../../engine/translate/model-source.js';
+import { faceDataOf } from '../../../engine/translate/model-source.js';
 import { listHeldOutScores } from '../../../engine/translate/score-store.js';
 import { DvpError } from '../../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
@@ -46,70 +46,16 @@ function cachedBackendStatuses(): Promise<BackendStatus[]> {
   return statuses;
 }
 
-/** Gaze rays end this far (mm) from the eyeball centre, as in `dvp overlay`. */
-const GAZE_RAY_MM = 45;
-
-const TOPOLOGY: OverlayTopology = (() => {
-  const seen = new Set<number>();
-  const edges: number[] = [];
-  for (let t = 0; t < SKIN_TRIANGLES.length; t += 3) {
-    for (let e = 0; e < 3; e++) {
-      const a = SKIN_TRIANGLES[t + e]!;
-      const b = SKIN_TRIANGLES[t + ((e + 1) % 3)]!;
-      const key = Math.min(a, b) * VERTEX_COUNT + Math.max(a, b);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push(a, b);
-    }
-  }
-  const landmarkDots = [...LEFT_EYE_RING, ...RIGHT_EYE_RING, ...MOUTH_RING, ...LIPS_UPPER_OUTER, ...LIPS_LOWER_OUTER, ...LEFT_BROW, ...RIGHT_BROW, 1, 152, 468, 473];
-  return { vertexCount: VERTEX_COUNT, edges, landmarkDots };
-})();
-
-/** Face models by clip, reloaded when tracking rewrites them (and per project file). */
-const faceModels = new Map<string, { version: string; model: StoredFaceModel }>();
-
-function faceModel(project: Project, clipId: number): StoredFaceModel | undefined {
-  const version = faceModelVersion(project, clipId);
-  const key = `${project.file}#${clipId}`;
-  if (version === null) {
-    faceModels.delete(key);
-    return undefined;
-  }
-  const cached = faceModels.get(key);
-  if (cached?.version === version) return cached.model;
-  const model = loadFaceModel(project, clipId);
-  if (model) faceModels.set(key, { version, model });
-  return model;
-}
-
-export function trackCode(flags: number): number {
-  if (flags & FrameFlag.Corrupt) return TRACK_CODE.corrupt;
-  if (flags & FrameFlag.NoFace) return TRACK_CODE.noFace;
-  if (flags & FrameFlag.Interpolated) return TRACK_CODE.interpolated;
-  if (flags & FrameFlag.Tracked) return flags & (FrameFlag.Profile | FrameFlag.LowConfidence) ? TRACK_CODE.uncertain : TRACK_CODE.tracked;
-  return TRACK_CODE.noFace;
-}
-
-function hasFace(code: number): boolean {
-  return code === TRACK_CODE.tracked || code === TRACK_CODE.interpolated || code === TRACK_CODE.uncertain;
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
+const TOPOLOGY: OverlayTopology = { vertexCount: VERTEX_COUNT, edges: [...MESH_EDGES], landmarkDots: [...LANDMARK_DOTS] };
 
 function png(image: RgbImage): PngImage {
   return { width: image.width, height: image.height, png: encodePng(image).toString('base64') };
 }
 
-function trackingStatus(project: Project, clipId: number): TrackingStatus {
+function trackingStatus(project: Project, clipId: number, engine: EngineContext): TrackingStatus {
   const clip = getClip(project, clipId);
-  const codes = new Array<number>(clip.frameCount).fill(TRACK_CODE.none);
-  if (clip.frameCount > 0) for (const frame of detectedFrames(project, clipId, 0, clip.frameCount - 1)) codes[frame] = TRACK_CODE.detected;
-  const rows = project.db.prepare('SELECT frame, flags FROM face_frames WHERE clip_id = ?').all(clipId) as { frame: number; flags: number }[];
-  for (const row of rows) if (row.frame < codes.length) codes[row.frame] = trackCode(row.flags);
-  const model = faceModel(project, clipId);
+  const codes = clipFrameStates(project, clipId, clip.frameCount).map((state) => TRACK_CODE[state]);
+  const model = engine.trackedClips.faceModel(project, clipId);
   const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
   return {
     clipId,
@@ -127,51 +73,19 @@ function trackingStatus(project: Project, clipId: number): TrackingStatus {
   };
 }
 
-function overlayEye(eye: EyeGeometry, fx: number, fy: number, cx: number, cy: number): OverlayEye {
-  const [ex, ey, ez] = eye.eyeballCentre;
-  const [dx, dy, dz] = eye.gazeDirection;
-  const tx = ex + GAZE_RAY_MM * dx;
-  const ty = ey + GAZE_RAY_MM * dy;
-  const tz = ez + GAZE_RAY_MM * dz;
-  return {
-    ring: Array.from(eye.ring, round2),
-    iris: [round2(eye.irisCentre[0]), round2(eye.irisCentre[1])],
-    irisRadius: round2(eye.irisRadiusPx),
-    gazeEnd: tz > 1 ? [round2((fx * tx) / tz + cx), round2((fy * ty) / tz + cy)] : null,
-  };
-}
-
-function overlayFrame(project: Project, clipId: number, frame: number): OverlayFrame {
+function overlayFrame(project: Project, clipId: number, frame: number, engine: EngineContext): OverlayFrame {
   const clip = getClip(project, clipId);
   if (frame >= clip.frameCount) throw new DvpError('INVALID_ARGUMENT', `Frame ${frame} is outside clip ${clipId} (frames 0-${clip.frameCount - 1}).`);
-  const row = project.db.prepare('SELECT flags FROM face_frames WHERE clip_id = ? AND frame = ?').get(clipId, frame) as { flags: number } | undefined;
-  const code = row ? trackCode(row.flags) : detectedFrames(project, clipId, frame, frame).size > 0 ? TRACK_CODE.detected : TRACK_CODE.none;
-  const model = row && hasFace(code) ? faceModel(project, clipId) : undefined;
-  const tracked = model ? loadTrackedFrames(project, clipId, { start: frame, end: frame })[0] : undefined;
+  const { state, tracked } = frameStateAt(project, clipId, frame);
+  const code = TRACK_CODE[state];
+  const model = tracked && showsFace(state) ? engine.trackedClips.faceModel(project, clipId) : undefined;
   if (!model || !tracked) return { clipId, frame, code, mesh: null, landmarks: null };
-  const mesh = poseMesh(model, tracked.params);
-  const vertices = new Array<number>(VERTEX_COUNT * 2);
-  const facing = new Array<number>(VERTEX_COUNT);
-  for (let v = 0; v < VERTEX_COUNT; v++) {
-    vertices[2 * v] = round2(mesh.vertices[3 * v]!);
-    vertices[2 * v + 1] = round2(mesh.vertices[3 * v + 1]!);
-    // Camera z points into the scene: a normal with z > 0.1 faces away (as `dvp overlay` culls).
-    facing[v] = mesh.normals[3 * v + 2]! > 0.1 ? 0 : 1;
-  }
-  const { fx, fy, cx, cy } = model.identity.intrinsics;
   const landmarks = tracked.flags & FrameFlag.Tracked ? loadFrameLandmarks(project, clipId, frame) : undefined;
-  return {
-    clipId,
-    frame,
-    code,
-    mesh: { vertices, facing, eyes: [overlayEye(mesh.eyes.left, fx, fy, cx, cy), overlayEye(mesh.eyes.right, fx, fy, cx, cy)] },
-    landmarks: landmarks ? Array.from(landmarks, round2) : null,
-  };
+  return { clipId, frame, code, mesh: overlayMesh(model, tracked.params), landmarks: landmarks ? roundedLandmarks(landmarks) : null };
 }
 
 function requireFace(project: Project, clipId: number, frame: number): void {
-  const row = project.db.prepare('SELECT flags FROM face_frames WHERE clip_id = ? AND frame = ?').get(clipId, frame) as { flags: number } | undefined;
-  if (!row || !hasFace(trackCode(row.flags))) {
+  if (!showsFace(frameStateAt(project, clipId, frame).state)) {
     const clip = getClip(project, clipId);
     throw new DvpError('NOT_FOUND', `Frame ${frame} of clip ${clipId} (${clip.name}) has no tracked face; track it first.`);
   }
@@ -187,7 +101,7 @@ function conditionImages(project: Project, clipId: number, frame: number, size: 
   let conditioning: ClipConditioning;
   let data: Float32Array;
   if (clip.role === 'target') {
-    const shot = EditedShot.open(project, { clipId, first: frame, last: frame, resolution: size, windowSize: 1, trainingFrames: { start: frame, end: frame } });
+    const shot = EditedShot.open(project, { clipId, first: frame, last: frame, resolution: size, windowSize: 1 });
     conditioning = shot.conditioning;
     data = conditioning.renderFrame(frame, shot.params(frame));
   } else {
@@ -236,8 +150,8 @@ function renderMask(project: Project, clipId: number, frame: number, composite: 
   if (clip.role !== 'target') {
     throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${clip.id} (${clip.name}) is a ${clip.role} clip; only target clips are rendered, so only they have a composite mask.`);
   }
-  // Neither the network's resolution nor the training frames (the out-of-range flags) matter to the mask.
-  const shot = EditedShot.open(project, { clipId, first: frame, last: frame, resolution: 64, windowSize: 1, trainingFrames: { start: 0, end: clip.frameCount - 1 } });
+  // Neither the network's resolution nor the out-of-range flags matter to the mask.
+  const shot = EditedShot.open(project, { clipId, first: frame, last: frame, resolution: 64, windowSize: 1 });
   const crop = shot.conditioning.crop;
   const mask = frameMask(shot, new RegionMasker(shot.conditioning.model, crop), composite, frame);
   const rgba = new Uint8Array(crop.size * crop.size * 4).fill(255);
@@ -256,10 +170,8 @@ function renderMask(project: Project, clipId: number, frame: number, composite: 
 }
 
 function faceFrames(model: ModelRecord): TrainingModel['frames'] {
-  const data = model.data as Partial<FaceData>;
-  return data.conditioning === 'face' && typeof data.first === 'number' && typeof data.last === 'number' && typeof data.heldOutFrom === 'number'
-    ? { first: data.first, last: data.last, heldOutFrom: data.heldOutFrom }
-    : null;
+  const data = faceDataOf(model);
+  return data ? { first: data.first, last: data.last, heldOutFrom: data.heldOutFrom } : null;
 }
 
 /** JSON has no NaN or Infinity: such a score travels as null. */
@@ -285,20 +197,6 @@ function trainingModel(project: Project, model: ModelRecord): TrainingModel {
   };
 }
 
-/** At most `maxPoints` points: consecutive steps averaged in equal buckets, the last step kept exact. */
-function downsample<T extends { step: number; generator: number; discriminator: number; l1: number }>(points: T[], maxPoints: number): T[] {
-  if (points.length <= maxPoints) return points;
-  const out: T[] = [];
-  const bucket = points.length / maxPoints;
-  for (let b = 0; b < maxPoints; b++) {
-    const slice = points.slice(Math.floor(b * bucket), Math.floor((b + 1) * bucket));
-    if (slice.length === 0) continue;
-    const mean = (key: 'generator' | 'discriminator' | 'l1'): number => slice.reduce((sum, p) => sum + p[key], 0) / slice.length;
-    out.push({ ...slice.at(-1)!, generator: mean('generator'), discriminator: mean('discriminator'), l1: mean('l1') });
-  }
-  return out;
-}
-
 function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
@@ -306,9 +204,9 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
   'tracking.topology': () => TOPOLOGY,
 
-  'tracking.status': ({ clipId }, engine) => trackingStatus(engine.requireProject(), clipId),
+  'tracking.status': ({ clipId }, engine) => trackingStatus(engine.requireProject(), clipId, engine),
 
-  'tracking.overlay': ({ clipId, frame }, engine) => overlayFrame(engine.requireProject(), clipId, frame),
+  'tracking.overlay': ({ clipId, frame }, engine) => overlayFrame(engine.requireProject(), clipId, frame, engine),
 
   'condition.images': ({ clipId, frame, size }, engine) => conditionImages(engine.requireProject(), clipId, frame, size ?? DEFAULT_CONDITION_SIZE),
 
@@ -341,7 +239,7 @@ export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
     const project = engine.requireProject();
     getModel(project, modelId);
     const points = readLossHistory(project, modelId);
-    return { modelId, total: points.length, points: downsample(points, maxPoints ?? 400) };
+    return { modelId, total: points.length, points: downsampleLosses(points, maxPoints ?? 400) };
   },
 
   'training.preview': ({ modelId, step }, engine) => {
