@@ -10,12 +10,12 @@ import { presetConfig } from '../../src-main/engine/translate/config.js';
 import { openBrowserSession, type BrowserSession } from './helpers/browser-session.js';
 import { media, tempDir } from '../helpers/paths.js';
 
-/** A project whose first clip (id 1) is the tedlieu target, tracked over frames 0–4; `withModel`: it has one (untrained) model. */
-async function makeProject(file: string, withModel: boolean): Promise<number> {
+/** A project whose first clip (id 1) is the tedlieu target, tracked over frames 0–`lastTracked`; `withModel`: it has one (untrained) model. */
+async function makeProject(file: string, lastTracked: number, withModel: boolean): Promise<number> {
   const project = Project.create(file);
   try {
     const { clip } = await importClip(project, media('target-tedlieu-256.mp4'), 'target');
-    await trackClip(project, { clipId: clip.id, range: { start: 0, end: 4 } });
+    await trackClip(project, { clipId: clip.id, range: { start: 0, end: lastTracked } });
     if (withModel) createModel(project, { clipId: clip.id, name: 'only in A', config: presetConfig('cpu-tiny'), data: {} });
     return clip.id;
   } finally {
@@ -29,14 +29,15 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
   const fileB = path.join(temp.dir, 'b.dvp');
   let session: BrowserSession;
   let page: Page;
+  let clipId = 0;
 
   before(async () => {
-    const idA = await makeProject(fileA, true);
-    const idB = await makeProject(fileB, false);
-    assert.equal(idA, idB, 'both projects have a clip with the same id');
+    clipId = await makeProject(fileA, 4, true);
+    assert.equal(await makeProject(fileB, 9, false), clipId, 'both projects have a clip with the same id');
     session = await openBrowserSession(temp.dir);
     page = session.page;
     await session.backend.api.call('project.open', { file: fileA });
+    await session.backend.api.call('edit.apply', { edit: { targetClipId: clipId, label: 'Turn', changes: [{ kind: 'setKey', param: 'headYaw', key: { position: 0, value: 5 } }] } });
     await page.goto(session.server.url);
   });
 
@@ -45,17 +46,38 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     temp.cleanup();
   });
 
-  it("shows project B's models in the Training tab after A's, not A's", async () => {
+  const yawLabel = (): ReturnType<Page['locator']> => page.locator('[data-testid="inspector-row"][data-param="headYaw"] .label');
+
+  /** What each panel shows of the open project: tracked frames, models, the render range, the edited yaw lane. */
+  async function panels(): Promise<{ tracked: string; models: number; renderLast: string; yawEdited: boolean }> {
+    await page.getByTestId('tab-tracking').click();
+    const tracked = ((await page.getByTestId('tracked-count').textContent()) ?? '').trim();
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('training-panel').waitFor();
+    const models = await page.getByTestId('train-model').locator('option').count();
+    await page.getByTestId('tab-render').click();
+    const renderLast = await page.getByTestId('render-last').inputValue();
+    const yawEdited = ((await yawLabel().getAttribute('class')) ?? '').split(' ').includes('edited');
+    return { tracked, models, renderLast, yawEdited };
+  }
+
+  it("shows project B's tracking, models, render range and edits after A's, not A's", async () => {
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-model').waitFor({ timeout: 20_000 });
-    assert.equal(await page.getByTestId('train-model').locator('option').count(), 1, "project A's model is listed");
+    await page.getByTestId('tab-render').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="render-last"]') as HTMLInputElement | null)?.value === '4', null, { timeout: 20_000 });
+    await yawLabel().waitFor({ timeout: 20_000 });
+    assert.deepEqual(await panels(), { tracked: '5 / 1499', models: 1, renderLast: '4', yawEdited: true }, "project A's state");
 
     await session.backend.api.call('project.open', { file: fileB });
-    await page.getByTestId('training-panel').waitFor();
-    // B has no model: the picker goes away once B's overview is shown.
+    // B has no model: the picker goes away once B's overview is shown; the render range follows B's tracking.
+    await page.getByTestId('tab-training').click();
     await page.getByTestId('train-model').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByTestId('tab-render').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="render-last"]') as HTMLInputElement | null)?.value === '9', null, { timeout: 20_000 });
     await page.waitForTimeout(2500);
-    assert.equal(await page.getByTestId('train-model').count(), 0, "project A's model is not shown for project B");
+    assert.deepEqual(await panels(), { tracked: '10 / 1499', models: 0, renderLast: '9', yawEdited: false }, "project B's state, nothing left of A");
+    await session.screenshot('project-switch-b.png');
     assert.deepEqual(session.problems, []);
   });
 });

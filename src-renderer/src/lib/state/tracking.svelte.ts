@@ -23,24 +23,17 @@ export class TrackingState {
   first = $state(0);
   last = $state(0);
 
+  private projectFile: string | null = null;
   private lastRefresh = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
-  private readonly unsubscribe: () => void;
 
   constructor(private readonly api: ApiClient) {
-    this.unsubscribe = api.on('job.updated', (job) => {
+    api.on('job.updated', (job) => {
       if (trackJobClip(job) !== this.clipId || this.clipId === null) return;
       if (!ACTIVE.has(job.status)) void this.refresh();
       else this.refreshSoon();
     });
   }
-  dispose(): void {
-    this.unsubscribe();
-    clearTimeout(this.pending);
-  }
-
-
-  private projectFile: string | null = null;
 
   /** Shows `clipId` (its default range: the first 60 frames). */
   select(clipId: number | null, frameCount: number, projectFile: string | null = null): void {

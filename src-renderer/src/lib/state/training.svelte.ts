@@ -50,25 +50,18 @@ export class TrainingState {
     }),
   );
 
+  /** Clip ids are per project: the same id in another project file is another clip. */
+  private projectFile: string | null = null;
   private lastRefresh = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
-  private readonly unsubscribe: () => void;
 
   constructor(private readonly api: ApiClient) {
-    this.unsubscribe = api.on('job.updated', (job) => {
+    api.on('job.updated', (job) => {
       if (job.kind !== 'train' || this.clipId === null) return;
       if (job.status === 'running') this.refreshSoon();
       else void this.refresh();
     });
   }
-  dispose(): void {
-    this.unsubscribe();
-    clearTimeout(this.pending);
-  }
-
-
-  /** Clip ids are per project: the same id in another project file is another clip. */
-  private projectFile: string | null = null;
 
   select(clipId: number | null, projectFile: string | null = null): void {
     if (clipId === this.clipId && projectFile === this.projectFile) return;
