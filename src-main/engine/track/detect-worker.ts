@@ -7,6 +7,7 @@ import { readFrames } from '../media/frame-reader.js';
 import type { VideoInfo } from '../media/probe.js';
 import { isDvpError } from '../../shared/errors.js';
 import { FaceDetector } from './detector.js';
+import { refineIrises } from './iris-locator.js';
 import { sampleColours } from './sample.js';
 import type { WorkerFace, WorkerMessage, WorkerRequest } from './detect-protocol.js';
 
@@ -40,6 +41,7 @@ async function runChunk(file: string, info: VideoInfo, start: number, count: num
       }
       if (largest > 0) minSize = threshold;
       first = false;
+      for (const face of faces) refineIrises(frame.data, frame.width, frame.height, face.points);
       const out: WorkerFace[] = faces.map((face) => ({ ...face, colours: sampleColours(frame.data, frame.width, frame.height, face.points) }));
       post({ type: 'frame', index: frame.index, faces: out }, out.flatMap((f) => [f.points.buffer as ArrayBuffer, f.colours.buffer as ArrayBuffer]));
       next = frame.index + 1;

@@ -4,8 +4,9 @@
  * mesh model's own box tracking between consecutive frames, so the box detector only
  * runs when the face is lost or every `redetectEvery` frames.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DvpError } from '../../shared/errors.js';
@@ -65,6 +66,41 @@ function packageDir(name: string, entry: string): string {
   return resolved.slice(0, at + marker.length);
 }
 
+/**
+ * Two fixes to the library's bundle (3.3.6), applied to its source as it is loaded:
+ * - it truncates every landmark to whole pixels when it maps the mesh back into the frame: up to a
+ *   pixel of error, which on a face of 60 px between the eyes is several degrees of gaze and
+ *   visible jitter of pose; the fractions are kept;
+ * - it mirrors the subject's right eye crop for the iris model as well as the left one but un-mirrors
+ *   only the left one's answer, so the right iris moved against the eye; as in MediaPipe's own
+ *   pipeline, only the left eye is mirrored;
+ * - it replaces the mesh's eye contours (lids, corners, the rings around them) with the iris model's,
+ *   which follow the iris: a gaze shift of 2.8 px moved the eye corners 1.1 px, and the head pose
+ *   fit followed them, taking a fifth of every gaze change away. The mesh's own contours move
+ *   0.2 px there; they are kept.
+ */
+const HUMAN_FIXES: readonly { find: string; replace: string }[] = [
+  { find: 'Math.trunc(x[0]+y[0]),Math.trunc(x[1]+y[1]),Math.trunc(x[2]||0)', replace: 'x[0]+y[0],x[1]+y[1],x[2]||0' },
+  { find: 'N3(e,t,h2.rightBounds[0],h2.rightBounds[1],n,!0,', replace: 'N3(e,t,h2.rightBounds[0],h2.rightBounds[1],n,!1,' },
+  { find: 'Math.abs(p)<30?(ut(e,m,"left",null),ut(e,T,"right",null)):p<1?ut(e,m,"left",["EyeUpper0","EyeLower0"]):ut(e,T,"right",["EyeUpper0","EyeLower0"]);', replace: '' },
+];
+
+function loadFixedHuman(file: string): unknown {
+  let source = readFileSync(file, 'utf8');
+  for (const fix of HUMAN_FIXES) {
+    const at = source.indexOf(fix.find);
+    if (at < 0 || source.indexOf(fix.find, at + 1) >= 0) {
+      throw new DvpError('BACKEND_UNAVAILABLE', `${file}: this is not the @vladmandic/human 3.3.6 bundle the tracker fixes (no single \`${fix.find}\`).`, { file });
+    }
+    source = source.replace(fix.find, fix.replace);
+  }
+  const loaded = new Module(file);
+  loaded.filename = file;
+  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  (loaded as unknown as { _compile(code: string, filename: string): void })._compile(source, file);
+  return loaded.exports;
+}
+
 let fileFetchInstalled = false;
 
 /** Node's fetch cannot read file:// URLs; tfjs loads model manifests and weights through fetch. */
@@ -91,8 +127,9 @@ export class FaceDetector {
     const opts: Required<DetectorOptions> = { maxFaces: options.maxFaces ?? 3, redetectEvery: options.redetectEvery ?? 50 };
     let module: { Human: new (config: Record<string, unknown>) => HumanInstance };
     try {
-      module = require(path.join(humanDir, 'dist', 'human.node-wasm.js')) as typeof module;
+      module = loadFixedHuman(path.join(humanDir, 'dist', 'human.node-wasm.js')) as typeof module;
     } catch (error) {
+      if (error instanceof DvpError) throw error;
       throw new DvpError('BACKEND_UNAVAILABLE', `could not load the face detector (@vladmandic/human): ${(error as Error).message}`, { cause: error });
     }
     const config = {
