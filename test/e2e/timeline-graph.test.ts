@@ -34,20 +34,6 @@ describe('timeline graph mode in Chromium', () => {
     temp.cleanup();
   });
 
-  it('resizes the timeline by its top edge and the lanes by their bottom edge', async () => {
-    const timeline = page.getByTestId('timeline');
-    const before = (await timeline.boundingBox())?.height ?? 0;
-    const grip = await centre(page.getByTestId('timeline-resize'));
-    await drag(page, grip, [{ x: grip.x, y: grip.y - 120 }]);
-    const after = (await timeline.boundingBox())?.height ?? 0;
-    assert.ok(Math.abs(after - before - 120) <= 2, `the timeline grew by the drag (${before} → ${after})`);
-    const svg = lane(page, 'headYaw').getByTestId('lane-svg');
-    const laneBefore = Number(await svg.getAttribute('height'));
-    const laneGrip = await centre(page.getByTestId('lane-resize').first());
-    await drag(page, laneGrip, [{ x: laneGrip.x, y: laneGrip.y + 22 }]);
-    assert.equal(Number(await svg.getAttribute('height')), laneBefore + 22);
-  });
-
   it('shows each lane’s own curve with its keys above the result, the tracked curve as a reference', async () => {
     for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
     await page.keyboard.press('g');
@@ -71,9 +57,11 @@ describe('timeline graph mode in Chromium', () => {
     const after = await handles(14);
     assert.notEqual(after[3], before[3], 'the out handle moved');
     assert.notEqual(after[1], before[1], 'unified: the in handle turned with it');
-    await page.mouse.move(from.x, from.y + 200);
+    const grip = await centre(page.getByTestId('lane-resize').first());
+    await drag(page, grip, [{ x: grip.x, y: grip.y - 40 }]);
+    await page.mouse.move(from.x + 30, from.y + 20);
     await session.screenshot('timeline-graph-handles.png');
-    await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'graph-mode.png') });
+    await page.getByTestId('timeline').screenshot({ path: path.join(REPO_ROOT, 'test-output', 'graph-mode.png') });
     await page.keyboard.press('Control+z');
     await lane(page, 'headYaw').locator(`[data-testid=keyframe][data-frame="14"][data-handles="${before.join(',')}"]`).waitFor();
     assert.deepEqual(await history(session), ['Keys'], 'undo puts the handles back');
@@ -108,6 +96,24 @@ describe('timeline graph mode in Chromium', () => {
     const moved = Number(await keyAt(page, 'headYaw', 24).getAttribute('data-value'));
     assert.ok(moved > value + 0.5, `dragging up raised the key (${value} → ${moved})`);
     assert.deepEqual((await history(session)).slice(-2), ['Adjust bezier handles', 'Move keyframe']);
+  });
+  it('resizes the timeline by its top edge and the lanes by their bottom edge', async () => {
+    const timeline = page.getByTestId('timeline');
+    const before = (await timeline.boundingBox())?.height ?? 0;
+    const grip = await centre(page.getByTestId('timeline-resize'));
+    await drag(page, grip, [{ x: grip.x, y: grip.y - 120 }]);
+    const after = (await timeline.boundingBox())?.height ?? 0;
+    assert.ok(Math.abs(after - before - 120) <= 2, `the timeline grew by the drag (${before} → ${after})`);
+    const svg = lane(page, 'headYaw').getByTestId('lane-svg');
+    const laneBefore = Number(await svg.getAttribute('height'));
+    const laneGrip = await centre(page.getByTestId('lane-resize').first());
+    await drag(page, laneGrip, [{ x: laneGrip.x, y: laneGrip.y + 22 }]);
+    assert.equal(Number(await svg.getAttribute('height')), laneBefore + 22, 'graph lanes resize');
+    await page.keyboard.press('g');
+    const keyframeLane = Number(await svg.getAttribute('height'));
+    const keyframeGrip = await centre(page.getByTestId('lane-resize').first());
+    await drag(page, keyframeGrip, [{ x: keyframeGrip.x, y: keyframeGrip.y + 10 }]);
+    assert.equal(Number(await svg.getAttribute('height')), keyframeLane + 10, 'keyframe lanes resize on their own');
     assert.deepEqual(session.problems, []);
   });
 });
