@@ -15,7 +15,9 @@ export class TrainingState {
   overview = $state<TrainingOverview | null>(null);
   error = $state<string | null>(null);
   selectedModelId = $state<number | null>(null);
+  /** The selected model's losses: every step from its loss history, or (no history kept) at its checkpoints. */
   losses = $state<LossPoint[]>([]);
+  /** Steps in the loss history; 0 for a model trained before one was kept (then `losses` are its checkpoints'). */
   lossTotal = $state(0);
   previewStep = $state<number | null>(null);
   previewUrl = $state<string | null>(null);
@@ -169,7 +171,7 @@ export class TrainingState {
     }
     const losses = await this.api.call('training.losses', { modelId: model.id, maxPoints: 300 });
     if (model.id !== this.selectedModelId) return;
-    this.losses = losses.points;
+    this.losses = losses.total > 0 ? losses.points : checkpointLosses(model);
     this.lossTotal = losses.total;
     const latestPreview = model.previews.at(-1);
     if (latestPreview !== undefined && (this.previewStep === null || this.previewStep < latestPreview)) await this.showPreview(latestPreview);
@@ -183,4 +185,11 @@ export class TrainingState {
       void this.refresh();
     }, wait);
   }
+}
+
+/** The losses each checkpoint recorded (what is known of a model whose per-step history was not kept). */
+function checkpointLosses(model: TrainingModel): LossPoint[] {
+  return model.checkpoints.flatMap(({ step, metrics: { generator, discriminator, l1 } }) =>
+    generator !== undefined && discriminator !== undefined && l1 !== undefined ? [{ step, generator, discriminator, l1 }] : [],
+  );
 }
