@@ -26,7 +26,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Shift + ← / →', action: '10 frames back / forward' },
   { keys: 'Home / End', action: 'First / last frame' },
   { keys: 'F', action: 'Fit the frame / show it at 100 %' },
-  { keys: 'O', action: 'Tracking overlays on / off (mesh, landmarks, eyes and gaze)' },
+  { keys: 'I / O', action: 'Mark in / out at the playhead (the render range)' },
+  { keys: 'Shift + O', action: 'Tracking overlays on / off (mesh, landmarks, eyes and gaze)' },
   { keys: 'C', action: 'Compare: single → side by side → wipe' },
   { keys: 'Double-click a lane', action: 'Add a keyframe there' },
   { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
@@ -104,7 +105,9 @@ export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view 
   else if (event.key === 'Home') player.toStart();
   else if (event.key === 'End') player.toEnd();
   else if (event.key === 'f' || event.key === 'F') player.zoom = player.zoom === 'fit' ? 'actual' : 'fit';
-  else if (view && (event.key === 'o' || event.key === 'O')) view.toggleOverlays();
+  else if (event.key === 'i' || event.key === 'I') player.markIn();
+  else if (event.key === 'o') player.markOut();
+  else if (view && event.key === 'O') view.toggleOverlays();
   else if (view && (event.key === 'c' || event.key === 'C')) view.cycleCompare();
   else handled = false;
   if (handled) event.preventDefault();

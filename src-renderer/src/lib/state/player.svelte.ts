@@ -17,6 +17,10 @@ export class Player {
   /** Fit the frame to the viewer, or show it pixel for pixel. */
   zoom = $state<'fit' | 'actual'>('fit');
 
+  /** In and out marks (I / O), null where unset: the render range follows them. */
+  in = $state<number | null>(null);
+  out = $state<number | null>(null);
+
   readonly playing = $derived(this.speed !== 0);
   readonly lastFrame = $derived(this.clip ? Math.max(0, this.clip.frameCount - 1) : 0);
   readonly timecode = $derived(this.clip ? offsetTimecode(this.clip.startTimecode, this.frame, this.clip.fps) : '--:--:--:--');
@@ -33,6 +37,26 @@ export class Player {
     this.pause();
     this.clip = clip;
     this.frame = 0;
+    this.clearMarks();
+  }
+
+  /** I: the range starts at the playhead (an out mark before it goes). */
+  markIn(): void {
+    if (!this.clip) return;
+    this.in = this.frame;
+    if (this.out !== null && this.out < this.frame) this.out = null;
+  }
+
+  clearMarks(): void {
+    this.in = null;
+    this.out = null;
+  }
+
+  /** O: the range ends at the playhead (an in mark after it goes). */
+  markOut(): void {
+    if (!this.clip) return;
+    this.out = this.frame;
+    if (this.in !== null && this.in > this.frame) this.in = null;
   }
 
   seek(frame: number): void {

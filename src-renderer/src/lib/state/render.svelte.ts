@@ -1,7 +1,9 @@
 import { ApiCallError, type ApiClient } from '../../../../src-main/api/client.js';
-import type { FarmInfo, FarmStatus, FarmSubmission } from '../../../../src-main/api/farm-schemas.js';
-import { TRACK_CODE, type RenderFormat } from '../../../../src-main/api/pipeline.js';
+import type { FarmInfo, FarmSubmission } from '../../../../src-main/api/farm-schemas.js';
+import type { RenderFormat } from '../../../../src-main/api/pipeline.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
+import { FARM_POLL_MS, type FarmRun } from './farm-run.js';
+import { isTracked, renderModelQuality, untrackedSpans, versionedName, type FrameSpan, type ModelQuality } from './render-checks.js';
 
 export const RENDER_PRESETS: { format: RenderFormat; label: string; extension: string; note: string }[] = [
   { format: 'prores-hq', label: 'ProRes 422 HQ', extension: '.mov', note: 'Mastering, 10-bit 4:2:2' },
@@ -10,6 +12,14 @@ export const RENDER_PRESETS: { format: RenderFormat; label: string; extension: s
 ];
 
 export type AudioOption = 'target' | 'source' | 'none';
+
+interface RenderParams {
+  clipId: number;
+  output: string;
+  format: RenderFormat;
+  range: { first: number; last: number };
+  audio: AudioOption;
+}
 
 export interface RenderResult {
   output: string;
@@ -31,37 +41,6 @@ function folderOf(file: string): string {
   return index <= 0 ? file.slice(0, index + 1) || '.' : file.slice(0, index);
 }
 
-/** How often a farm job is asked how it goes (`farm.status`) until its conform ends. */
-export const FARM_POLL_MS = 3000;
-
-/** A render submitted to the farm: its job ids, and what `farm.status` said last. */
-export interface FarmRun {
-  submission: FarmSubmission;
-  status: FarmStatus | null;
-  /** The last failed `farm.status` (following goes on). */
-  error: string | null;
-}
-
-/** One line for a farm run: chunks done of total, the conform's state. */
-export function farmProgressLine(run: FarmRun): string {
-  const status = run.status;
-  if (!status) return `${run.submission.chunks.length} chunk(s) submitted; waiting for the farm…`;
-  const failed = status.chunks.filter((c) => ['FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED'].includes(c.state));
-  return (
-    `${status.done}/${status.total} chunks done` +
-    (failed.length > 0 ? ` (${failed.map((c) => `chunk ${c.index} ${c.state.toLowerCase()}`).join(', ')})` : '') +
-    ` · conform ${status.conform.state.toLowerCase()}`
-  );
-}
-
-/** A farm run's file name and state word, and the tone it is shown in. */
-export function farmRunHeading(run: FarmRun): { name: string; state: string; tone: 'running' | 'succeeded' | 'failed' } {
-  const name = run.submission.output.split(/[\\/]/).pop() ?? run.submission.output;
-  const status = run.status;
-  if (!status?.ended) return { name, state: 'on the farm', tone: 'running' };
-  return { name, state: status.conform.state.toLowerCase(), tone: status.conform.state === 'COMPLETED' ? 'succeeded' : 'failed' };
-}
-
 /** The render queue: preset, range, audio and output of the next render; the renders of this session. */
 export class RenderQueue {
   format = $state<RenderFormat>('prores-hq');
@@ -80,6 +59,17 @@ export class RenderQueue {
   );
   readonly output = $derived(this.customOutput ?? this.suggestedOutput);
 
+  /** The clip's tracking codes (`tracking.status`), null until known. */
+  codes = $state.raw<number[] | null>(null);
+  /** Frames of the range with no tracked face: listed before rendering. */
+  readonly untracked: FrameSpan[] = $derived(this.codes ? untrackedSpans(this.codes, Math.min(this.first, this.last), Math.max(this.first, this.last)) : []);
+  /** The render model's held-out score against the nearest-neighbour baseline, when training recorded one. */
+  quality = $state.raw<ModelQuality | null>(null);
+  /** A render whose output exists: it waits for Replace, a versioned name, or Cancel. */
+  pending = $state.raw<{ params: RenderParams; versioned: string } | null>(null);
+  /** The output of each render this queue started, by job id. */
+  private readonly outputs = new Map<number, string>();
+
   /** What `farm.info` said (null until asked): "Submit to farm" is offered when available. */
   farm = $state<FarmInfo | null>(null);
   /** The chunks a farm render is cut into. */
@@ -90,7 +80,13 @@ export class RenderQueue {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private disposed = false;
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(private readonly api: ApiClient) {
+    api.on('job.updated', (job) => {
+      if (job.status !== 'succeeded' || !this.clip) return;
+      if (job.kind === 'track') void this.loadCodes(this.clip.id, this.projectFile);
+      if (job.kind === 'train') void this.loadQuality(this.clip.id, this.projectFile);
+    });
+  }
 
   /** Asks once whether a farm answers here; a failed question is an unavailable farm with its reason. */
   async loadFarm(): Promise<void> {
@@ -173,7 +169,37 @@ export class RenderQueue {
       this.last = Math.max(0, (clip?.frameCount ?? 1) - 1);
       this.customOutput = null;
       this.audio = clip && clip.audio.length === 0 ? 'none' : 'target';
+      this.codes = null;
+      this.quality = null;
+      this.pending = null;
+      if (clip && clip.role === 'target') void this.loadQuality(clip.id, projectFile);
       if (clip && clip.role === 'target' && clip.status.trackedFrames > 0) void this.defaultToTracked(clip.id, projectFile);
+    }
+  }
+
+  /** The in and out marks (I / O) set the range; an unset mark leaves its end as it is. */
+  useMarks(markIn: number | null, markOut: number | null): void {
+    if (markIn !== null) this.first = markIn;
+    if (markOut !== null) this.last = markOut;
+  }
+
+  private async loadCodes(clipId: number, projectFile: string | null): Promise<number[] | null> {
+    try {
+      const codes = (await this.api.call('tracking.status', { clipId })).codes;
+      if (this.clip?.id !== clipId || this.projectFile !== projectFile) return null;
+      this.codes = codes;
+      return codes;
+    } catch {
+      return null;
+    }
+  }
+
+  private async loadQuality(clipId: number, projectFile: string | null): Promise<void> {
+    try {
+      const overview = await this.api.call('training.overview', { clipId });
+      if (this.clip?.id === clipId && this.projectFile === projectFile) this.quality = renderModelQuality(overview.models);
+    } catch {
+      // No quality figures: nothing to warn about.
     }
   }
 
@@ -183,43 +209,68 @@ export class RenderQueue {
    */
   private async defaultToTracked(clipId: number, projectFile: string | null): Promise<void> {
     const whole = { first: this.first, last: this.last };
-    let codes: number[];
-    try {
-      codes = (await this.api.call('tracking.status', { clipId })).codes;
-    } catch {
-      return;
-    }
-    if (this.clip?.id !== clipId || this.projectFile !== projectFile || this.first !== whole.first || this.last !== whole.last) return;
-    const tracked = (code: number | undefined): boolean => code === TRACK_CODE.tracked || code === TRACK_CODE.interpolated || code === TRACK_CODE.uncertain;
-    const first = codes.findIndex((code) => tracked(code));
+    const codes = await this.loadCodes(clipId, projectFile);
+    if (!codes || this.first !== whole.first || this.last !== whole.last) return;
+    const first = codes.findIndex((code) => isTracked(code));
     if (first < 0) return;
     let last = codes.length - 1;
-    while (last > first && !tracked(codes[last])) last--;
+    while (last > first && !isTracked(codes[last])) last--;
     this.first = first;
     this.last = last;
   }
 
   /**
-   * Queues the render. An existing file at the output is replaced only after `confirmReplace`
-   * (a dialog) agrees: the render is then sent again with `overwrite`. Null when the user declined.
+   * Queues the render (after any running or queued one: renders run one at a time, in order).
+   * When a file exists at the output, or a queued or running render of this queue
+   * (`activeJobIds`) is to write it, nothing starts: `pending` holds the render until `resolve` says
+   * Replace, a versioned name, or Cancel. Returns the job, or null while asking.
    */
-  async start(confirmReplace: (question: string) => boolean = (question) => window.confirm(question)): Promise<Job | null> {
+  async start(activeJobIds: readonly number[] = []): Promise<Job | null> {
+    const activeOutputs = activeJobIds.flatMap((id) => this.outputs.get(id) ?? []);
     const clip = this.clip;
     if (!clip) throw new Error('Select a target clip to render.');
-    const params = {
+    const params: RenderParams = {
       clipId: clip.id,
       output: this.output,
       format: this.format,
       range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) },
       audio: this.audio,
     };
+    if (activeOutputs.includes(params.output)) return this.ask(params, activeOutputs);
     try {
-      return await this.api.startJob('render', params);
+      return await this.startRender(params);
     } catch (error) {
       if (!(error instanceof ApiCallError) || error.code !== 'OUTPUT_EXISTS') throw error;
-      if (!confirmReplace(`${params.output} already exists. Replace it with this render?`)) return null;
-      return this.api.startJob('render', { ...params, overwrite: true });
+      return this.ask(params, activeOutputs);
     }
+  }
+
+  /** Answers the pending question: replace the file, write the versioned name instead, or keep the file and start nothing. */
+  async resolve(choice: 'replace' | 'versioned' | 'cancel'): Promise<Job | null> {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending || choice === 'cancel') return null;
+    if (choice === 'replace') return this.startRender({ ...pending.params, overwrite: true });
+    this.customOutput = pending.versioned;
+    return this.startRender({ ...pending.params, output: pending.versioned });
+  }
+
+  private async startRender(params: RenderParams & { overwrite?: boolean }): Promise<Job> {
+    const job = await this.api.startJob('render', params);
+    this.outputs.set(job.id, params.output);
+    return job;
+  }
+
+  private async ask(params: RenderParams, activeOutputs: readonly string[]): Promise<null> {
+    const folder = folderOf(params.output);
+    const taken = new Set(activeOutputs);
+    try {
+      for (const entry of (await this.api.call('fs.list', { dir: folder })).entries) taken.add(entry.name);
+    } catch {
+      // An unlistable folder: the job's own check still refuses an existing file.
+    }
+    this.pending = { params, versioned: versionedName(params.output, taken) };
+    return null;
   }
 
   /** Electron: opens the folder with the file selected. */
