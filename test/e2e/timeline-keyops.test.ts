@@ -151,6 +151,26 @@ describe('timeline key operations in Chromium', () => {
     await keyAt(page, 'jawOpen', 10).waitFor({ state: 'detached' });
   });
 
+  it('pastes keys copied from several lanes back onto their own lanes, at the playhead', async () => {
+    await goTo(page, 10);
+    await lane(page, 'headPitch').getByTestId('lane-add-key').click();
+    await edits(session, page, 4);
+    await keyAt(page, 'headYaw', 5).click();
+    await keyAt(page, 'headPitch', 10).click({ modifiers: ['Shift'] });
+    await page.keyboard.press('Control+c');
+    await goTo(page, 20);
+    await page.keyboard.press('Control+v');
+    await keyAt(page, 'headPitch', 25).waitFor();
+    assert.deepEqual(await keyFrames('headYaw'), [5, 15, 20, 25]);
+    assert.deepEqual(await keyFrames('headPitch'), [10, 25]);
+    assert.equal((await edits(session, page, 5)).at(-1), 'Paste 2 keyframes');
+    await undo(4);
+    await keyAt(page, 'headPitch', 25).waitFor({ state: 'detached' });
+    assert.deepEqual(await keyFrames('headYaw'), [5, 15, 25], 'undo takes back the whole paste');
+    await undo(3);
+    await keyAt(page, 'headPitch', 10).waitFor({ state: 'detached' });
+  });
+
   it('selects a range on the selection bar, scales it by its edge and moves it, one undo step each', async () => {
     const bar = page.getByTestId('selection-bar');
     const box = await bar.boundingBox();

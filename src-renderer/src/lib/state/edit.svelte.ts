@@ -70,6 +70,7 @@ export class ShotEditor {
     this.curves = null;
     this.cancelDrag();
     this.view.clearSelection();
+    this.view.forgetLanes();
     this.view.focusedLane = null;
     if (editable) {
       this.view.setFrameCount(editable.frameCount);

@@ -119,6 +119,12 @@ export class TimelineView {
     return this.soloed.size === 0 || this.soloed.has(param);
   }
 
+  /** Another shot: no lane stays soloed or locked. */
+  forgetLanes(): void {
+    this.soloed = new Set();
+    this.locked = new Set();
+  }
+
   toggleSolo(param: string): void {
     this.soloed = toggled(this.soloed, param);
   }
