@@ -20,7 +20,7 @@ describe('timeline key operations in Chromium', () => {
 
   async function undo(count: number): Promise<void> {
     await page.keyboard.press('Control+z');
-    await page.waitForFunction((n) => document.querySelector('[data-testid=history-button]')?.textContent?.includes(`(${n})`), count);
+    await edits(session, page, count);
   }
 
   before(async () => {
@@ -216,7 +216,7 @@ describe('timeline key operations in Chromium', () => {
     assert.equal(await yaw.getByTestId('lane-mute').getAttribute('aria-pressed'), 'true');
     assert.equal(await yaw.getByTestId('edited-path').getAttribute('d'), await yaw.getByTestId('tracked-path').getAttribute('d'), 'a muted lane changes nothing');
     await undo(4);
-    await page.waitForFunction(() => document.querySelector('[data-param=headYaw] [data-testid=lane-mute]')?.getAttribute('aria-pressed') === 'false');
+    await yaw.locator('[data-testid=lane-mute][aria-pressed=false]').waitFor();
 
     await yaw.getByTestId('lane-lock').click();
     await keyAt(page, 'headYaw', 5).click();
