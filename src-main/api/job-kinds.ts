@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendRequestSchema, PrecisionSchema } from './backend.js';
-import { CompositeModeSchema, FrameRangeSchema, LossesSchema, RenderAudioSchema, RenderFormatSchema } from './pipeline.js';
+import { OUTPUT_FORMATS, OutputFormatSchema } from './output-formats.js';
+import { CompositeModeSchema, FrameRangeSchema, LossesSchema, RenderAudioSchema } from './pipeline.js';
 
 /**
  * Every kind of long job, declared once: its parameters, its result, and whether it needs
@@ -24,14 +25,6 @@ function jobKind<P extends z.ZodType, R extends z.ZodType>(spec: JobKindSpec<P, 
   return spec;
 }
 
-export const TranscodeFormatSchema = z.enum(['prores-hq', 'prores-4444', 'h264']);
-
-
-const FORMAT_LABEL: Record<z.infer<typeof TranscodeFormatSchema>, string> = {
-  'prores-hq': 'ProRes 422 HQ',
-  'prores-4444': 'ProRes 4444',
-  h264: 'H.264 proxy',
-};
 
 export const jobKinds = {
   /** Re-encodes a range of a project clip (frames through the engine's reader and writer). */
@@ -40,7 +33,7 @@ export const jobKinds = {
     params: z.object({
       clipId: z.number().int().positive(),
       output: z.string().min(1),
-      format: TranscodeFormatSchema,
+      format: OutputFormatSchema,
       /** Inclusive frame range; the whole clip when absent. */
       range: z.object({ first: z.number().int().nonnegative(), last: z.number().int().nonnegative() }).optional(),
       audio: z.enum(['keep', 'none']).default('keep'),
@@ -48,7 +41,7 @@ export const jobKinds = {
       overwrite: z.boolean().default(false),
     }),
     result: z.object({ output: z.string(), frames: z.number().int().nonnegative(), timecode: z.string() }),
-    title: (p) => `${FORMAT_LABEL[p.format]} → ${basename(p.output)}`,
+    title: (p) => `${OUTPUT_FORMATS[p.format].label} → ${basename(p.output)}`,
     files: (p) => ({ write: [p.output] }),
   }),
   /** Tracks the face in a clip (or a range of it); resumes detection where an earlier run stopped. */
@@ -106,7 +99,7 @@ export const jobKinds = {
     params: z.object({
       clipId: z.number().int().positive(),
       output: z.string().min(1).max(4096),
-      format: RenderFormatSchema,
+      format: OutputFormatSchema,
       range: FrameRangeSchema.optional(),
       audio: RenderAudioSchema.default('target'),
       modelId: z.number().int().positive().optional(),
@@ -121,7 +114,7 @@ export const jobKinds = {
     }),
     result: z.object({
       output: z.string(),
-      format: RenderFormatSchema,
+      format: OutputFormatSchema,
       first: z.number().int().nonnegative(),
       last: z.number().int().nonnegative(),
       frames: z.number().int().nonnegative(),
@@ -138,7 +131,7 @@ export const jobKinds = {
       /** Mean |synthesized − plate| on the mask's feathered edge (8-bit levels), as written; null when nothing was composited. */
       seamLevels: z.number().nonnegative().nullable().optional(),
     }),
-    title: (p) => `${FORMAT_LABEL[p.format]} render → ${basename(p.output)}`,
+    title: (p) => `${OUTPUT_FORMATS[p.format].label} render → ${basename(p.output)}`,
     files: (p) => ({ write: [p.output], read: typeof p.audio === 'object' ? [p.audio.file] : [] }),
   }),
 } as const;
@@ -146,6 +139,8 @@ export const jobKinds = {
 export type JobKind = keyof typeof jobKinds;
 export type JobParams<K extends JobKind> = z.input<(typeof jobKinds)[K]['params']>;
 export type JobResult<K extends JobKind> = z.infer<(typeof jobKinds)[K]['result']>;
+/** What a finished render job answers (the render panel shows it). */
+export type RenderResult = JobResult<'render'>;
 
 const registered = new Map<string, JobKindSpec>();
 

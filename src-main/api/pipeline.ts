@@ -211,8 +211,8 @@ export type TrainingOverview = z.infer<typeof TrainingOverviewSchema>;
 export const LossPointSchema = z.object({ step: z.number().int().positive(), generator: z.number(), discriminator: z.number(), l1: z.number() });
 export type LossPoint = z.infer<typeof LossPointSchema>;
 
-export const RenderFormatSchema = z.enum(['prores-hq', 'prores-4444', 'h264']);
-export type RenderFormat = z.infer<typeof RenderFormatSchema>;
+/** A render is written in any output format (`output-formats.ts`); the renderer's presets still import this name. */
+export type { OutputFormatId as RenderFormat } from './output-formats.js';
 
 export const RenderAudioSchema = z.union([z.enum(['target', 'source', 'none']), z.object({ file: z.string().min(1).max(4096) }).strict()]);
 export type RenderAudio = z.infer<typeof RenderAudioSchema>;

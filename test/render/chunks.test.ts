@@ -205,7 +205,7 @@ describe('chunked render and conform', () => {
     assert.deepEqual(readdirSync(dir).sort(), [0, 1, 2].map(chunkFileName));
     const wrongFormat = await dvpFromSource(['conform', edited, '--range', range, '--chunk-frames', '3', '--pieces', dir, '--out', out]);
     assert.equal(wrongFormat.code, 1);
-    assert.match(wrongFormat.stderr, /chunk-0000\.mov: the piece of chunk 0 \(frames 20-22\) is prores \(ap4h\), not Apple ProRes 422 HQ \(apch\); pass --format/);
+    assert.match(wrongFormat.stderr, /chunk-0000\.mov: the piece of chunk 0 \(frames 20-22\) is prores \(ap4h\), not ProRes 422 HQ \(apch\); pass --format/);
     const conform = await dvpFromSource(['conform', edited, '--range', range, '--chunk-frames', '3', '--pieces', dir, '--format', 'prores-4444', '--audio', 'none', '--out', out]);
     assert.equal(conform.code, 0, conform.stderr);
     assert.equal(videoStream(out).codec_tag_string, 'ap4h');
