@@ -1,4 +1,5 @@
 import type { EventName, PayloadOf } from './events.js';
+import type { Remedy } from './errors.js';
 import type { JobKind, JobParams } from './job-kinds.js';
 import type { MethodName, ParamsOf, ResultOf } from './methods.js';
 import type { ApiError, ApiResult } from './result.js';
@@ -14,12 +15,15 @@ export interface ApiTransport {
 export class ApiCallError extends Error {
   readonly code: string;
   readonly file: string | undefined;
+  /** What to do about it; the GUI shows `remedy.gui` (`guiText`). */
+  readonly remedy: Remedy | undefined;
 
   constructor(error: ApiError) {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
     this.file = error.file;
+    this.remedy = error.remedy;
   }
 }
 

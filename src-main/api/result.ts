@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RemedySchema, type ErrorCode } from './errors.js';
 
 /**
  * Every answer crossing a process boundary is a result, never a thrown error:
@@ -9,6 +10,8 @@ export const ApiErrorSchema = z.object({
   code: z.string().min(1),
   message: z.string().min(1),
   file: z.string().optional(),
+  /** What to do about it, as a command for the CLI and an action for the GUI. */
+  remedy: RemedySchema.optional(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
@@ -27,26 +30,22 @@ export function fail(code: string, message: string, file?: string): { ok: false;
   return { ok: false, error: file === undefined ? { code, message } : { code, message, file } };
 }
 
-/** Codes the API adds to the engine's DvpErrorCode set. */
+/** The codes the API layers raise, by name (every one is in ERROR_CODES). */
 export const API_ERROR = {
-  /** The request did not match its schema (a bug in the caller or a hostile message). */
   BAD_REQUEST: 'BAD_REQUEST',
-  /** No such method, or a method this shell does not offer (e.g. native dialogs in a browser). */
   NOT_SUPPORTED: 'NOT_SUPPORTED',
-  /** The method needs an open project. */
   NO_PROJECT: 'NO_PROJECT',
-  /** The engine process died while the request was in flight. */
   ENGINE_CRASHED: 'ENGINE_CRASHED',
-  /** The engine is shutting down or restarting and takes no new work. */
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
-} as const;
+} as const satisfies { [K in ErrorCode]?: K };
 
 /** Turns anything thrown into an ApiError; DvpError-like objects keep their code and message. */
 export function toApiError(error: unknown): ApiError {
   if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
-    const { code, message, file } = error as { code: unknown; message: unknown; file?: unknown };
+    const { code, message, file, remedy } = error as { code: unknown; message: unknown; file?: unknown; remedy?: unknown };
     if (typeof code === 'string' && /^[A-Z][A-Z_]*$/.test(code) && typeof message === 'string' && message.length > 0) {
-      return typeof file === 'string' ? { code, message, file } : { code, message };
+      const hint = RemedySchema.safeParse(remedy);
+      return { code, message, ...(typeof file === 'string' && { file }), ...(hint.success && { remedy: hint.data }) };
     }
   }
   const detail = error instanceof Error ? error.message : String(error);

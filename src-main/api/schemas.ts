@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RemedySchema } from './errors.js';
 
 /** The value types the API carries. Kept free of Node and DOM so every process can import them. */
 
@@ -68,7 +69,7 @@ export const JobSchema = z.object({
   resource: z.enum(['gpu', 'cpu']),
   status: JobStatusSchema,
   progress: ProgressSchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: z.string(), message: z.string(), remedy: RemedySchema.optional() }).nullable(),
   result: z.unknown().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

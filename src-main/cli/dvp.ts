@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { storageError } from '../engine/project/storage-errors.js';
-import { isDvpError, type DvpErrorCode } from '../shared/errors.js';
+import { cliText, isDvpError, type DvpErrorCode } from '../shared/errors.js';
 import { formatProgress } from './progress-format.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { commands } from './commands/index.js';
@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     if (interactive) process.stderr.write('\n');
     const known = isDvpError(error) ? error : storageError(error, projectFiles, projectFiles.length === 1 ? { display: projectFiles[0]! } : {});
     if (known) {
-      process.stderr.write(`dvp ${command.name}: ${known.message}\n`);
+      process.stderr.write(`dvp ${command.name}: ${cliText(known)}\n`);
       if (known.code === 'INVALID_ARGUMENT') process.stderr.write(`Usage: dvp ${command.usage}\n`);
       return exitCodeFor(known.code);
     }

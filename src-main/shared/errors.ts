@@ -1,41 +1,25 @@
+import { isErrorCode, type ErrorCode, type Remedy } from '../api/errors.js';
+
 /**
- * One error type for everything the user can be told about. `code` is stable
- * (scripts and the UI switch on it); `message` is a complete sentence for a person,
- * naming the file and the problem.
+ * One error type for everything the user can be told about. `code` is stable (scripts and
+ * the UI switch on it; `api/errors.ts` lists them all); `message` is a complete sentence for
+ * a person, naming the file and the problem, in words that fit every front end; `remedy`
+ * says what to do, as a command for the CLI and as an action for the GUI.
  */
-export type DvpErrorCode =
-  | 'FILE_NOT_FOUND'
-  | 'NOT_A_VIDEO'
-  | 'CORRUPT_VIDEO'
-  | 'EMPTY_VIDEO'
-  | 'NO_FACE'
-  | 'PROJECT_TOO_NEW'
-  | 'PROJECT_INVALID'
-  | 'PROJECT_LOCKED'
-  | 'NOT_FOUND'
-  | 'OUTPUT_UNWRITABLE'
-  /** The output path exists and replacing it was not asked for (`--overwrite`, or `overwrite: true` after the UI confirmed). */
-  | 'OUTPUT_EXISTS'
-  /** The output path is one of the job's inputs (a clip's media, the project file, a transcode's source). */
-  | 'OUTPUT_IS_INPUT'
-  | 'DISK_FULL'
-  | 'INVALID_ARGUMENT'
-  | 'FFMPEG_FAILED'
-  | 'CANCELLED'
-  | 'BACKEND_UNAVAILABLE'
-  /** A farm manager's command (sbatch, squeue, scancel…) is missing or refused the request; its message is in the error. */
-  | 'FARM_FAILED'
-  | 'INTERNAL';
+export type DvpErrorCode = ErrorCode;
+export type { Remedy };
 
 export class DvpError extends Error {
   readonly code: DvpErrorCode;
   readonly file: string | undefined;
+  readonly remedy: Remedy | undefined;
 
-  constructor(code: DvpErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(code: DvpErrorCode, message: string, options: { file?: string; cause?: unknown; remedy?: Remedy } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DvpError';
     this.code = code;
     this.file = options.file;
+    this.remedy = options.remedy;
   }
 }
 
@@ -61,15 +45,12 @@ export function fromFsError(error: unknown, file: string, action: string): DvpEr
   }
 }
 
-/** Every DvpErrorCode (the compiler checks that none is missing). */
-const KNOWN_CODES: Record<DvpErrorCode, true> = {
-  FILE_NOT_FOUND: true, NOT_A_VIDEO: true, CORRUPT_VIDEO: true, EMPTY_VIDEO: true, NO_FACE: true, PROJECT_TOO_NEW: true,
-  PROJECT_INVALID: true, PROJECT_LOCKED: true, NOT_FOUND: true, OUTPUT_UNWRITABLE: true, OUTPUT_EXISTS: true,
-  OUTPUT_IS_INPUT: true, DISK_FULL: true, INVALID_ARGUMENT: true, FFMPEG_FAILED: true, CANCELLED: true,
-  BACKEND_UNAVAILABLE: true, FARM_FAILED: true, INTERNAL: true,
-};
-
-/** A code that crossed a process boundary (an ApiError's) as a DvpErrorCode; one the engine does not define is INTERNAL. */
+/** A code that crossed a process boundary (an ApiError's) as a DvpErrorCode; one no part of DVP Studio defines is INTERNAL. */
 export function asDvpErrorCode(code: string): DvpErrorCode {
-  return Object.hasOwn(KNOWN_CODES, code) ? (code as DvpErrorCode) : 'INTERNAL';
+  return isErrorCode(code) ? code : 'INTERNAL';
+}
+
+/** The error as the CLI prints it: the message, then the command to run (`…; run \`dvp track …\` first.`). */
+export function cliText(error: { message: string; remedy?: Remedy | undefined }): string {
+  return error.remedy ? `${error.message.replace(/\.$/, '')}; ${error.remedy.cli}` : error.message;
 }

@@ -8,6 +8,7 @@ import { buildControls } from '../../src-main/engine/face/controls.js';
 import { emptyParams, packParams, type FrameParams } from '../../src-main/engine/face/model.js';
 import { FrameFlag, blob, saveBasis, saveFaceModel } from '../../src-main/engine/face/store.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
+import type { DvpError } from '../../src-main/shared/errors.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { dvp } from '../helpers/cli.js';
 import { media, tempDir } from '../helpers/paths.js';
@@ -141,7 +142,10 @@ describe('loading a shot from the tracking tables', () => {
       });
       assert.doesNotThrow(() => loadShotInputs(project, targetId), 'self-reenactment reuses the target');
       project.db.prepare('DELETE FROM face_frames WHERE clip_id = ?').run(sourceId);
-      assert.throws(() => loadShotInputs(project, targetId), /clip 2 .* is not tracked yet; run `dvp track/);
+      assert.throws(
+        () => loadShotInputs(project, targetId),
+        (error: DvpError) => /clip 2 .* is not tracked yet\.$/.test(error.message) && /^run `dvp track .* --clip 2` first\.$/.test(error.remedy?.cli ?? ''),
+      );
     } finally {
       project.close();
     }

@@ -20,7 +20,7 @@ import { Project } from '../../src-main/engine/project/project.js';
 import { EditedShot } from '../../src-main/engine/render/edited-shot.js';
 import { bindSource } from '../../src-main/engine/render/reenact.js';
 import { openShotRender, renderShotToFile } from '../../src-main/engine/render/render-shot.js';
-import { isDvpError } from '../../src-main/shared/errors.js';
+import { isDvpError, type DvpError } from '../../src-main/shared/errors.js';
 import { ffmpeg, ffprobeJson } from '../helpers/cli.js';
 import { media, tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, PLATE, projectCopy, SOURCE_FRAMES, START_TIMECODE, TRACKED_LAST, type RenderFixture } from './fixture.js';
@@ -286,7 +286,10 @@ describe('offline render', () => {
     assert.match(untracked.stderr, /is not tracked yet, so it cannot be rendered; run `dvp track/);
     const reopened = Project.open(file);
     try {
-      assert.throws(() => bindSource(reopened, { targetClipId: fixture.targetId, sourceClipId: otherId, mode: 'full' }), /is not tracked yet; run `dvp track/);
+      assert.throws(
+        () => bindSource(reopened, { targetClipId: fixture.targetId, sourceClipId: otherId, mode: 'full' }),
+        (error: DvpError) => /is not tracked yet\.$/.test(error.message) && /^run `dvp track/.test(error.remedy?.cli ?? ''),
+      );
       assert.throws(() => bindSource(reopened, { targetClipId: fixture.targetId, sourceClipId: fixture.sourceId, mode: 'hair' as 'full' }), /'hair' is not a reenactment mode/);
     } finally {
       reopened.close();

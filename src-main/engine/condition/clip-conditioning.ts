@@ -4,6 +4,7 @@ import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel, type
 import { readFrame, readFrames, type CropRect, type RgbFrame } from '../media/frame-reader.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
+import { trackRemedy } from '../project/remedies.js';
 import { cropFromTracking, faceModelVersion, loadShotCrop, saveShotCrop, shotCropOutdated, validateCrop, type StoredShotCrop } from './crop-store.js';
 import type { ShotCrop } from './shot-crop.js';
 import { ConditioningSequence, FaceConditioner } from './face-conditioner.js';
@@ -66,7 +67,7 @@ export class ClipConditioning {
     const model = loadFaceModel(project, clipId);
     const frames = loadTrackedFrames(project, clipId, { which: options.which ?? 'smoothed' });
     if (!model || frames.length === 0) {
-      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} ('${clip.name}') has not been tracked yet; run \`dvp track\` first.`, { file: project.file });
+      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} ('${clip.name}') has not been tracked yet.`, { file: project.file, remedy: trackRemedy(project.file) });
     }
     const crop = options.crop ?? shotCrop(project, clipId, model, frames);
     if (options.crop) validateCrop(options.crop, clip);

@@ -51,7 +51,7 @@ export function recordEdit(db: Database, shotId: number, label: string, forward:
 }
 
 function assertWritable(project: Project, action: string): void {
-  if (project.readonly) throw new DvpError('INVALID_ARGUMENT', `${project.file}: the project is open read-only, so it cannot ${action}.`, { file: project.file });
+  project.requireWritable(action);
 }
 
 function replay(project: Project, row: HistoryRow, json: string, state: 'done' | 'undone'): HistoryEntry {

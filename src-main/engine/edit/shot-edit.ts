@@ -40,11 +40,13 @@ export function resolveTargetClip(project: Project, requested: number | undefine
   const only = targets[0];
   if (targets.length === 1 && only) return only;
   if (targets.length === 0) {
-    throw new DvpError('NOT_FOUND', `${project.file}: the project has no target clip to edit; add one with \`dvp import ${project.file} VIDEO --role target\`.`, {
+    throw new DvpError('NOT_FOUND', `${project.file}: the project has no target clip to edit.`, {
       file: project.file,
+      remedy: { cli: `add one with \`dvp import ${project.file} VIDEO --role target\`.`, gui: 'Import a video as the target clip.' },
     });
   }
-  throw new DvpError('INVALID_ARGUMENT', `${project.file}: the project has ${targets.length} target clips (${targets.map((c) => c.id).join(', ')}); choose one with --shot ID.`, {
+  throw new DvpError('INVALID_ARGUMENT', `${project.file}: the project has ${targets.length} target clips (${targets.map((c) => c.id).join(', ')}).`, {
     file: project.file,
+    remedy: { cli: 'choose one with --shot ID.', gui: 'Choose the target clip to edit.' },
   });
 }

@@ -1,6 +1,7 @@
 import { DvpError } from '../../shared/errors.js';
 import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel } from '../face/store.js';
 import { getClip } from '../project/clips.js';
+import { trackRemedy } from '../project/remedies.js';
 import type { Project } from '../project/project.js';
 import type { ClipParams, ShotInputs } from './compose.js';
 import type { ExpressionRig } from './expression-rig.js';
@@ -27,8 +28,9 @@ export function loadTrackedClip(project: Project, clipId: number, options: { whi
   const model = loadFaceModel(project, clipId);
   const frames = model ? loadTrackedFrames(project, clipId, { which: options.which ?? 'smoothed' }) : [];
   if (!model || frames.length === 0) {
-    throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} (${clip.name}) is not tracked yet; run \`dvp track ${project.file} --clip ${clipId}\` first.`, {
+    throw new DvpError('NOT_FOUND', `${project.file}: clip ${clipId} (${clip.name}) is not tracked yet.`, {
       file: project.file,
+      remedy: trackRemedy(project.file, clipId),
     });
   }
   const params = allocateSequence(clip.frameCount);

@@ -209,8 +209,11 @@ function locateClipMedia(project: Project, clip: Clip, searchDirs: readonly stri
   }
   throw new DvpError(
     'FILE_NOT_FOUND',
-    `${clip.path}: the media of clip ${clip.id} (${clip.name}) is missing or has changed; run \`dvp relink ${project.file} --search FOLDER\` to find it.`,
-    { file: clip.path },
+    `${clip.path}: the media of clip ${clip.id} (${clip.name}) is missing or has changed.`,
+    {
+      file: clip.path,
+      remedy: { cli: `run \`dvp relink ${project.file} --search FOLDER\` to find it.`, gui: 'Find the media and relink the clip to it.' },
+    },
   );
 }
 

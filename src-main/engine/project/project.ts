@@ -116,6 +116,16 @@ export class Project {
     return path.dirname(this.file);
   }
 
+  /** Refuses a change to a project opened read-only (`action`: what was refused, e.g. "be edited"). */
+  requireWritable(action: string): void {
+    if (this.readonly) {
+      throw new DvpError('PROJECT_READONLY', `${this.file}: the project is open read-only, so it cannot ${action}.`, {
+        file: this.file,
+        remedy: { cli: 'close the program that holds it (or wait for it) and run the command again.', gui: 'Reopen the project for writing to change it.' },
+      });
+    }
+  }
+
   meta(key: string): string | undefined {
     const row = this.db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;

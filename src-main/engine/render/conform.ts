@@ -80,7 +80,10 @@ interface ProbedStream {
 async function probePiece(file: string, chunk: RenderChunk, signal?: AbortSignal): Promise<PieceInfo> {
   const what = `${file}: the piece of chunk ${chunk.index} (frames ${chunk.first}-${chunk.last})`;
   if (!existsSync(file)) {
-    throw new DvpError('FILE_NOT_FOUND', `${what} is missing; render it with \`dvp render … --chunk ${chunk.index}\` and conform again.`, { file });
+    throw new DvpError('FILE_NOT_FOUND', `${what} is missing.`, {
+      file,
+      remedy: { cli: `render it with \`dvp render … --chunk ${chunk.index}\` and conform again.`, gui: `Render chunk ${chunk.index} again, then conform.` },
+    });
   }
   const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries',
     'stream=codec_name,codec_tag_string,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_read_frames', '-of', 'json', file];

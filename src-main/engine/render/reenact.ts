@@ -4,6 +4,7 @@ import { isBindingMode, type BindingMode } from '../edit/bindings.js';
 import { loadFaceModel } from '../face/store.js';
 import { getClip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
+import { trackRemedy } from '../project/remedies.js';
 
 export interface ReenactOptions {
   targetClipId: number;
@@ -33,8 +34,9 @@ export function bindSource(project: Project, options: ReenactOptions): AppliedEd
   const source = getClip(project, options.sourceClipId);
   for (const clip of [getClip(project, options.targetClipId), source]) {
     if (!loadFaceModel(project, clip.id)) {
-      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) is not tracked yet; run \`dvp track ${project.file} --clip ${clip.id}\` first.`, {
+      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) is not tracked yet.`, {
         file: project.file,
+        remedy: trackRemedy(project.file, clip.id),
       });
     }
   }

@@ -1,6 +1,7 @@
 import { DvpError } from '../../shared/errors.js';
 import type { Clip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
+import { TRAIN_NEW_REMEDY } from '../project/remedies.js';
 import type { MeasureAgainst } from '../edit/shot-analysis.js';
 import { getModel, listCheckpoints, listModels, loadLatestCheckpoint, type LoadedCheckpoint, type ModelRecord } from '../translate/checkpoint-store.js';
 import { faceDataOf, type FaceData } from '../translate/model-source.js';
@@ -26,20 +27,26 @@ export function findRenderModel(project: Project, clip: Clip, modelId?: number):
   } else {
     record = defaultRenderModel(project, clip.id);
     if (!record) {
-      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) has no trained model to render with; run \`dvp train\` on it first.`, { file: project.file });
+      throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) has no trained model to render with.`, {
+        file: project.file,
+        remedy: { cli: 'run `dvp train` on it first.', gui: 'Train a model on it in the Training panel first.' },
+      });
     }
   }
   const data = faceDataOf(record);
   if (!data) {
     throw new DvpError(
       'PROJECT_INVALID',
-      `${project.file}: model ${record.id} was not trained on the tracked face model, so it cannot render edited parameters; train one with \`dvp train --new\`.`,
-      { file: project.file },
+      `${project.file}: model ${record.id} was not trained on the tracked face model, so it cannot render edited parameters.`,
+      { file: project.file, remedy: TRAIN_NEW_REMEDY },
     );
   }
   const checkpoint = loadLatestCheckpoint(project, record.id);
   if (!checkpoint) {
-    throw new DvpError('NOT_FOUND', `${project.file}: model ${record.id} of clip ${clip.id} (${clip.name}) has no checkpoint yet; let \`dvp train\` run until it saves one.`, { file: project.file });
+    throw new DvpError('NOT_FOUND', `${project.file}: model ${record.id} of clip ${clip.id} (${clip.name}) has no checkpoint yet.`, {
+      file: project.file,
+      remedy: { cli: 'let `dvp train` run until it saves one.', gui: 'Let training run until it saves a checkpoint.' },
+    });
   }
   return { record, checkpoint, data };
 }

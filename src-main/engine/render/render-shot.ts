@@ -15,6 +15,7 @@ import { offsetTimecode } from '../media/timecode.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
+import { trackRemedy } from '../project/remedies.js';
 import { selectBackend, type BackendRequest, type Precision } from '../translate/backend.js';
 import { TranslationModel } from '../translate/model.js';
 import { checkModelCrop } from '../translate/model-source.js';
@@ -187,8 +188,9 @@ export async function openShotRender(project: Project, options: RenderShotOption
     throw new DvpError('INVALID_ARGUMENT', `${project.file}: clip ${clip.id} (${clip.name}) is a ${clip.role} clip; only target clips are rendered.`, { file: project.file });
   }
   if (!loadFaceModel(project, clip.id)) {
-    throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) is not tracked yet, so it cannot be rendered; run \`dvp track ${project.file} --clip ${clip.id}\` first.`, {
+    throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} (${clip.name}) is not tracked yet, so it cannot be rendered.`, {
       file: project.file,
+      remedy: trackRemedy(project.file, clip.id),
     });
   }
   const { record, checkpoint, data } = findRenderModel(project, clip, options.modelId);
@@ -360,14 +362,16 @@ export function alignAudio(project: Project, clip: Clip, first: number, choice: 
     case 'source': {
       const binding = loadShotEdit(project, clip.id)?.bindings.at(-1);
       if (!binding) {
-        throw new DvpError('INVALID_ARGUMENT', `${project.file}: --audio source needs a source binding on clip ${clip.id} (${clip.name}); add one with \`dvp reenact\`.`, {
+        throw new DvpError('INVALID_ARGUMENT', `${project.file}: the source clip's audio needs a source binding on clip ${clip.id} (${clip.name}).`, {
           file: project.file,
+          remedy: { cli: 'add one with `dvp reenact`, or choose --audio target, none or a file.', gui: 'Bind a source clip in the timeline, or choose other audio.' },
         });
       }
       const source = resolveClipMedia(project, getClip(project, binding.sourceClipId));
       if (source.audio.length === 0) {
-        throw new DvpError('INVALID_ARGUMENT', `${source.path}: the bound source clip ${source.id} (${source.name}) has no audio; choose --audio target, none or a file.`, {
+        throw new DvpError('INVALID_ARGUMENT', `${source.path}: the bound source clip ${source.id} (${source.name}) has no audio.`, {
           file: source.path,
+          remedy: { cli: 'choose --audio target, none or a file.', gui: "Choose the target's audio, no audio or a file." },
         });
       }
       return { path: source.path, startSec: (first - binding.offset) / fps, label: `source clip audio (${source.name}, offset ${binding.offset})` };

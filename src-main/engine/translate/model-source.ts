@@ -9,6 +9,7 @@ import type { ShotCrop } from '../condition/shot-crop.js';
 import { PlateConditionedSource } from '../condition/plate-source.js';
 import { ConditionedClipSource } from '../condition/training-source.js';
 import { DvpError } from '../../shared/errors.js';
+import { TRAIN_NEW_REMEDY } from '../project/remedies.js';
 import type { Project } from '../project/project.js';
 import { CachedSource, cacheBytes, MAX_CACHE_BYTES } from './cached-source.js';
 import type { ModelRecord } from './checkpoint-store.js';
@@ -41,8 +42,11 @@ export function planFaceData(project: Project, clipId: number, frames?: { first:
   if (first < conditioning.firstFrame || last > conditioning.lastFrame || last - first < 2) {
     throw new DvpError(
       'INVALID_ARGUMENT',
-      `${project.file}: frames ${first}-${last} must span at least three frames inside the tracked frames ${conditioning.firstFrame}-${conditioning.lastFrame} of clip ${clipId}; track more of the clip with \`dvp track --range\` or choose other frames.`,
-      { file: project.file },
+      `${project.file}: frames ${first}-${last} must span at least three frames inside the tracked frames ${conditioning.firstFrame}-${conditioning.lastFrame} of clip ${clipId}.`,
+      {
+        file: project.file,
+        remedy: { cli: 'track more of the clip with `dvp track --range` or choose other frames.', gui: 'Track more of the clip in the Tracking panel, or choose other frames.' },
+      },
     );
   }
   const heldOutFrom = first + Math.max(1, Math.min(last - first, Math.floor((last - first + 1) * trainFraction)));
@@ -62,8 +66,8 @@ function faceData(project: Project, model: ModelRecord): FaceData {
   if (!data) {
     throw new DvpError(
       'PROJECT_INVALID',
-      `${project.file}: model ${model.id} uses conditioning '${String((model.data as Partial<FaceData>).conditioning)}', which this version cannot open; train a new model with \`dvp train --new\`.`,
-      { file: project.file },
+      `${project.file}: model ${model.id} uses conditioning '${String((model.data as Partial<FaceData>).conditioning)}', which this version cannot open.`,
+      { file: project.file, remedy: TRAIN_NEW_REMEDY },
     );
   }
   return data;

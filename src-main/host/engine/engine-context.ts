@@ -4,18 +4,11 @@ import type { ProjectInfo } from '../../api/schemas.js';
 import { schemaVersion } from '../../engine/project/migrate.js';
 import type { Project } from '../../engine/project/project.js';
 import { TrackedClips } from '../../engine/edit/tracked-clips.js';
+import { DvpError } from '../../shared/errors.js';
 import { FrameCache } from './frame-cache.js';
 
-/** A failure with an API-level code the engine's DvpErrorCode set does not have. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiFailure';
-  }
-}
+/** Every failure is a DvpError now; this name stays until the test-hook handler (handlers/health.ts) throws DvpError itself. */
+export { DvpError as ApiFailure } from '../../shared/errors.js';
 
 /** What the engine holds between requests: the open project and the decoded-frame cache. */
 export class EngineContext {
@@ -31,13 +24,13 @@ export class EngineContext {
   }
 
   requireProject(): Project {
-    if (!this.current) throw new ApiFailure('NO_PROJECT', 'No project is open; open or create a project first.');
+    if (!this.current) throw new DvpError('NO_PROJECT', 'No project is open.', { remedy: { cli: 'name the project file (FILE.dvp).', gui: 'Open or create a project first.' } });
     return this.current;
   }
 
   requireWritableProject(): Project {
     const project = this.requireProject();
-    if (project.readonly) throw new ApiFailure('PROJECT_READONLY', `${project.file}: the project is open read-only; reopen it for writing to change it.`);
+    project.requireWritable('be changed');
     return project;
   }
 

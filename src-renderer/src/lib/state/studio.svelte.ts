@@ -1,4 +1,5 @@
 import { ApiCallError } from '../../../../src-main/api/client.js';
+import { guiText } from '../../../../src-main/api/errors.js';
 import type { AppInfo, Clip, ClipRole, EngineStatus, Job, ProjectInfo } from '../../../../src-main/api/schemas.js';
 import type { ResultOf } from '../../../../src-main/api/methods.js';
 import type { Backend } from '../api/bridge.js';
@@ -163,7 +164,7 @@ export class Studio {
     if (index < 0) this.jobs = [...this.jobs, job];
     else this.jobs[index] = job;
     if (job.status === 'succeeded') this.notify('info', `${job.title}: done.`);
-    else if (job.status === 'failed' && job.error) this.notify('error', job.error.message);
+    else if (job.status === 'failed' && job.error) this.notify('error', guiText(job.error));
   }
 
   private async withBusy(label: string, work: () => Promise<void>): Promise<boolean> {
@@ -181,7 +182,7 @@ export class Studio {
       await work();
       return true;
     } catch (error) {
-      this.notify('error', error instanceof ApiCallError ? error.message : `Unexpected problem: ${(error as Error).message}`);
+      this.notify('error', error instanceof ApiCallError ? guiText(error) : `Unexpected problem: ${(error as Error).message}`);
       return false;
     }
   }
