@@ -26,8 +26,9 @@ export interface EngineHostOptions {
   /** How long the engine may stay silent before it counts as hung (then it is killed and restarted). */
   unresponsiveMs?: number;
   /**
-   * The same while a GPU job runs: a network step is one synchronous call that holds the
-   * engine's loop (a paper-256 training step at batch 16 takes 13 s on two cores).
+   * The same while a GPU job is inside its work (it reported progress): a network step is one
+   * synchronous call that holds the engine's loop (a paper-256 training step at batch 16 takes
+   * 13 s on two cores). Before its first progress a GPU job gets the ordinary limit.
    */
   busyUnresponsiveMs?: number;
 }
@@ -82,7 +83,7 @@ export class EngineHost {
         gone: (reason) => this.engineGone(reason),
         status: (status) => this.emit('engine.status', status),
         ping: () => void this.calls.send('engine.ping', {}),
-        silenceLimitMs: () => (this.jobs.isRunning('gpu') ? (options.busyUnresponsiveMs ?? 120_000) : (options.unresponsiveMs ?? 7_000)),
+        silenceLimitMs: () => (this.jobs.isWorking('gpu') ? (options.busyUnresponsiveMs ?? 120_000) : (options.unresponsiveMs ?? 7_000)),
       },
     );
     this.roots = new AllowedRoots(this, options.roots ?? []);

@@ -126,9 +126,9 @@ export class JobQueue {
     }
   }
 
-  /** True while a job of this resource runs (or is stopping). */
-  isRunning(resource: Job['resource']): boolean {
-    return [...this.entries.values()].some((e) => isActive(e.job) && e.job.resource === resource);
+  /** True while a job of this resource runs (or is stopping) and has reported progress: it is inside its work. */
+  isWorking(resource: Job['resource']): boolean {
+    return [...this.entries.values()].some((e) => isActive(e.job) && e.job.resource === resource && e.job.progress !== null);
   }
 
   get activeCount(): number {

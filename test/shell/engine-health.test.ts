@@ -72,7 +72,8 @@ describe('engine host: an engine that stops answering (issue 13)', () => {
     assert.ok(!hung.ok, 'the hanging call failed');
     assert.equal(hung.error.code, 'ENGINE_CRASHED');
     assert.match(hung.error.message, /'test\.hang' did not finish: The engine stopped answering \(nothing heard for [\d.]+ s\)/);
-    assert.ok(noticedAfter >= LIMIT_MS && noticedAfter < LIMIT_MS + 1_500, `noticed after ${noticedAfter.toFixed(0)} ms`);
+    // The margin covers late timer ticks on a loaded machine (the 10 s of issue 13 is for the default 7 s limit).
+    assert.ok(noticedAfter >= LIMIT_MS && noticedAfter < LIMIT_MS + 4_000, `noticed after ${noticedAfter.toFixed(0)} ms`);
     const waitingError = await waiting;
     assert.ok(waitingError instanceof ApiCallError && waitingError.code === 'ENGINE_CRASHED', 'a call queued behind the hang failed too');
     assert.match(waitingError.message, /'clip\.list' did not finish: The engine stopped answering/);
@@ -98,7 +99,7 @@ describe('engine host: an engine that stops answering (issue 13)', () => {
     assert.equal(backend.host.status.state, 'ready');
   });
 
-  it('gives a running GPU job the longer limit (a network step holds the loop for seconds)', async () => {
+  it('gives a GPU job inside its work the longer limit (a network step holds the loop for seconds)', async () => {
     const restarts = backend.host.status.restarts;
     const job = await spin(backend, 'gpu', path.join(temp.dir, 'gpu.marker'));
     await jobEvent(backend, (j) => j.id === job.id && (j.progress?.done ?? 0) > 0);
