@@ -125,6 +125,7 @@ describe('source binding controls in Chromium (issue 13: strength, keyed strengt
     await page.locator('[data-testid=strength-key]').nth(1).waitFor();
     assert.deepEqual(await page.getByTestId('strength-key').evaluateAll((els) => els.map((e) => e.getAttribute('data-frame'))), ['5', '20']);
     assert.equal((await binding()).strength, 1, 'the keys fade it; the binding keeps its own strength');
+    await session.screenshot('bindings-keyed-strength.png');
     await seek(12);
     assert.equal(await page.getByTestId('binding-strength-value').inputValue(), String(Math.round(100 - (100 * 7) / 15)), 'the strength between the keys is interpolated');
     await undo();
