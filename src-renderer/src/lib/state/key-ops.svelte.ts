@@ -77,16 +77,12 @@ export class KeyOps {
   /** Previews the selection dragged by the pointer's movement; `anchor` is the key under the pointer. */
   dragKeys(anchor: { param: string; key: Keyframe }, input: DragInput): void {
     const { dx, dy } = constrainDrag(input.dx, input.dy, input.axis, { lock: input.lock, fine: input.fine });
-    let frames = dx / this.view.pxPerFrame;
-    this.snapGuide = null;
-    if (this.view.snapping && !(input.lock && input.axis === 'y')) {
-      const snapped = snapFrame(anchor.key.position + frames, this.snapTargets(), SNAP_PX / this.view.pxPerFrame);
-      frames = snapped.frame - anchor.key.position;
-      this.snapGuide = snapped.target;
-    }
+    const valueOnly = input.lock && input.axis === 'y';
+    if (valueOnly) this.snapGuide = null;
+    const frames = valueOnly ? 0 : this.snap(anchor.key.position + dx / this.view.pxPerFrame) - anchor.key.position;
     const byLane = this.selectedByLane();
     const positions = this.selectedKeys().map((s) => s.key.position);
-    const shift = clampShift(positions, Math.round(frames), this.view.frameCount - 1);
+    const shift = clampShift(positions, frames, this.view.frameCount - 1);
     const lanes: { param: string; keys: Keyframe[] }[] = [];
     const moved: { param: string; key: Keyframe }[] = [];
     const dropped: { param: string; id: string }[] = [];
@@ -105,6 +101,13 @@ export class KeyOps {
     const grabbed = moved.find((m) => m.key.id === anchor.key.id);
     if (grabbed) this.view.readout = this.describe(grabbed.param, grabbed.key.position, grabbed.key.value);
     this.editor.previewKeys(lanes);
+  }
+
+  /** A dragged frame on a whole frame, or on the playhead or another key within reach when snapping is on. */
+  snap(frame: number): number {
+    const snapped = this.view.snapping ? snapFrame(frame, this.snapTargets(), SNAP_PX / this.view.pxPerFrame) : { frame: Math.round(frame), target: null };
+    this.snapGuide = snapped.target;
+    return snapped.frame;
   }
 
   private snapTargets(): number[] {
@@ -163,7 +166,7 @@ export class KeyOps {
 
   // ── The selection's span: move and scale in time ──
 
-  /** The frames the selected keys span, or null with fewer than one key selected. */
+  /** The frames the selected keys span, or null when no key is selected. */
   selectionSpan(): [number, number] | null {
     const positions = this.selectedKeys().map((s) => s.key.position);
     return positions.length === 0 ? null : [Math.min(...positions), Math.max(...positions)];
@@ -189,6 +192,7 @@ export class KeyOps {
   async releaseRange(scaled: boolean): Promise<void> {
     const moved = this.moved.filter(({ param, key }) => this.editor.lane(param)?.keys.find((k) => k.id === key.id)?.position !== key.position);
     this.view.rangeDrag = null;
+    this.snapGuide = null;
     if (moved.length === 0 && this.dropped.length === 0) return this.editor.cancelDrag();
     const changes: EditChange[] = [
       ...this.dropped.map(({ param, id }): EditChange => ({ kind: 'deleteKey', param, id })),
