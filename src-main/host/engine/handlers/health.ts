@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { InternalMethods } from '../../engine-internal.js';
-import { ApiFailure } from '../engine-context.js';
+import { DvpError } from '../../../shared/errors.js';
 
 /**
  * The host's health check, and the test hook that makes it fail. `test.hang` blocks the
@@ -14,7 +14,7 @@ export const healthHandlers: { [M in HealthMethod]: HealthHandler<M> } = {
   'engine.ping': () => ({ pid: process.pid }),
 
   'test.hang': ({ ms }) => {
-    if (process.env.DVP_TEST_HOOKS !== '1') throw new ApiFailure('NOT_SUPPORTED', 'The engine has no test hooks (they need DVP_TEST_HOOKS=1).');
+    if (process.env.DVP_TEST_HOOKS !== '1') throw new DvpError('NOT_SUPPORTED', 'The engine has no test hooks (they need DVP_TEST_HOOKS=1 in its environment).');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
     return null;
   },
