@@ -1,9 +1,9 @@
 /**
  * Per-clip identity from many frames (not the first one only): generalised Procrustes alignment
  * of the detector's 3D meshes on rigid points, a neutral shape averaged over the frames closest
- * to the clip's median face, a canonical model frame in millimetres, eyeball centres and iris
- * size, the automatic neutral frame, and each sampled frame's expression deformation (the data
- * the expression basis is learned from).
+ * to the clip's median face, a canonical model frame in millimetres, eyeball centres (across: midway
+ * between the eye corners) and iris size, the automatic neutral frame, and each sampled frame's
+ * expression deformation (the data the expression basis is learned from).
  */
 import { blinkBasis } from '../face/blink.js';
 import { eulerFromMatrix } from '../face/rotation.js';
@@ -159,6 +159,11 @@ export function estimateIdentity(inputs: IdentityInput[], options: { maxSamples?
   const fallback = [eyeCentre(neutralShape, LANDMARK.leftEyeOuter, LANDMARK.leftEyeInner), eyeCentre(neutralShape, LANDMARK.rightEyeOuter, LANDMARK.rightEyeInner)];
   for (let e = 0; e < 2; e++) {
     for (let k = 0; k < 3; k++) eyeballCentres[3 * e + k] = irisCount > 0 ? irisSum[3 * e + k]! / irisCount : fallback[e]![k]!;
+    // Across, the eyeball sits midway between the eye corners: the clip's mean iris would make its
+    // mean gaze straight ahead, so two clips of one face that look aside for different shares of
+    // their frames would disagree by degrees (7° between tedlieu 200-299 and 250-299). Up and down
+    // the lids are not symmetric about the iris, and the mean iris (which barely moves) is kept.
+    eyeballCentres[3 * e] = fallback[e]![0]!;
     eyeballCentres[3 * e + 2] = eyeballCentres[3 * e + 2]! + EYEBALL_RADIUS_MM;
   }
   const irisRadius = irisCount > 0 ? Math.min(7, Math.max(4.5, irisRadiusSum / irisCount)) : 5.9;
