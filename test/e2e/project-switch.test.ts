@@ -46,6 +46,13 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     temp.cleanup();
   });
 
+  /** Waits for the render range's last frame, the tracked default, to read `value`. */
+  async function renderLastIs(value: string): Promise<void> {
+    const last = page.getByTestId('render-last');
+    for (let i = 0; i < 200 && (await last.inputValue()) !== value; i++) await page.waitForTimeout(100);
+    assert.equal(await last.inputValue(), value);
+  }
+
   const yawLabel = (): ReturnType<Page['locator']> => page.locator('[data-testid="inspector-row"][data-param="headYaw"] .label');
 
   /** What each panel shows of the open project: tracked frames, models, the render range, the edited yaw lane. */
@@ -65,7 +72,7 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-model').waitFor({ timeout: 20_000 });
     await page.getByTestId('tab-render').click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="render-last"]') as HTMLInputElement | null)?.value === '4', null, { timeout: 20_000 });
+    await renderLastIs('4');
     await yawLabel().waitFor({ timeout: 20_000 });
     assert.deepEqual(await panels(), { tracked: '5 / 1499', models: 1, renderLast: '4', yawEdited: true }, "project A's state");
 
@@ -74,7 +81,7 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-model').waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByTestId('tab-render').click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="render-last"]') as HTMLInputElement | null)?.value === '9', null, { timeout: 20_000 });
+    await renderLastIs('9');
     await page.waitForTimeout(2500);
     assert.deepEqual(await panels(), { tracked: '10 / 1499', models: 0, renderLast: '9', yawEdited: false }, "project B's state, nothing left of A");
     await session.screenshot('project-switch-b.png');
