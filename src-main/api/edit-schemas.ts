@@ -142,6 +142,10 @@ export const ControlInfoSchema = z.object({
   label: z.string(),
   group: z.enum(['head', 'expression', 'eyes']),
   unit: z.enum(['deg', 'mm', '% IOD', 'closure']),
+  /** Lane value × scale = the parameter's own units (radians for angles). */
+  scale: z.number().positive(),
+  /** The out-of-range channels (`Curves.outOfRange[].params`) this lane moves: a span belongs on the lane when it names one. */
+  channels: z.array(z.string()),
 });
 export type ControlInfo = z.infer<typeof ControlInfoSchema>;
 

@@ -153,6 +153,9 @@ describe('edit.* API against the real engine on a tracked project', () => {
       edit: { targetClipId: shot.targetId, label: 'Turn the head far', changes: [{ kind: 'setKey', param: 'headRoll', key: { position: 40, value: 45 } }] },
     });
     const curves = await backend.api.call('edit.curves', { clipId: shot.targetId });
+    const roll = curves.controls.find((c) => c.param === 'headRoll');
+    assert.ok(roll && curves.outOfRange.every((s) => s.params.some((p) => roll.channels.includes(p))), 'the spans belong on the headRoll lane by its channels');
+    assert.deepEqual(curves.controls.find((c) => c.param === 'gazeYaw')?.channels, ['gazeLeftYaw', 'gazeRightYaw']);
     assert.deepEqual(
       curves.outOfRange.map((s) => [s.start, s.end, s.params.includes('headRoll')]),
       [[0, shot.trackedLast, true]],

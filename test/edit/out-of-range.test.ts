@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { composeShot, type ClipParams, type Lane } from '../../src-main/engine/edit/compose.js';
+import { CONTROLS, findControl } from '../../src-main/engine/edit/controls.js';
 import { linearRig } from '../../src-main/engine/edit/expression-rig.js';
 import { DEFAULT_HANDLES, type Keyframe } from '../../src-main/engine/edit/keyframes.js';
 import { flagOutOfRange, observedRanges, outOfRangeSpans } from '../../src-main/engine/edit/out-of-range.js';
@@ -52,6 +53,15 @@ describe('out-of-range flags', () => {
     // With no tolerance, more frames are flagged; a larger one flags none.
     assert.ok(flagOutOfRange(edited, observed, { tolerance: 0 }).length > flagged.length);
     assert.deepEqual(flagOutOfRange(edited, observed, { tolerance: 0.5 }), []);
+  });
+
+  it('names its channels as the controls table does, so every flagged channel has a lane', () => {
+    const covered = new Set(CONTROLS.flatMap((c) => c.channels));
+    for (const range of observed.ranges) if (!range.name.startsWith('expression')) assert.ok(covered.has(range.name), `${range.name} belongs to a lane`);
+    assert.deepEqual(findControl('gazeYaw')?.channels, ['gazeLeftYaw', 'gazeRightYaw']);
+    assert.deepEqual(findControl('eyeWide')?.channels, ['blinkLeft', 'blinkRight']);
+    assert.deepEqual(findControl('headZ')?.channels, ['headZ']);
+    assert.deepEqual(findControl('jawOpen')?.channels, ['jawOpen']);
   });
 
   it('groups flagged frames into spans with every parameter flagged in them', () => {

@@ -1,5 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
-import type { ControlName } from '../face/controls.js';
+import { CONTROL_LABELS, type ControlName } from '../face/controls.js';
 import type { ExpressionRig } from './expression-rig.js';
 import { EYELID_INDEX, GAZE_INDEX, POSE_INDEX, type EditFrame } from './parameters.js';
 
@@ -24,37 +24,39 @@ export type ControlTarget =
 export interface ControlDef {
   /** The face model's control name (face/controls.ts), so tracked ranges and lanes line up. */
   name: ControlName;
+  /** The face model's label for it (face/controls.ts). */
   label: string;
   group: ControlGroup;
   unit: 'deg' | 'mm' | '% IOD' | 'closure';
   /** Multiplies a lane value to get parameter units. */
   scale: number;
   target: ControlTarget;
+  /** The out-of-range channels the lane moves (both eyes for gaze yaw, both lids for eye wide). */
+  channels: readonly string[];
 }
 
 const DEG = Math.PI / 180;
 
-export const CONTROLS: readonly ControlDef[] = [
-  { name: 'headYaw', label: 'Head yaw', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.yaw } },
-  { name: 'headPitch', label: 'Head pitch', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.pitch } },
-  { name: 'headRoll', label: 'Head roll', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.roll } },
-  { name: 'headX', label: 'Head X', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.x } },
-  { name: 'headY', label: 'Head Y', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.y } },
-  { name: 'headZ', label: 'Head Z', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.z } },
-  { name: 'jawOpen', label: 'Jaw open', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'smileLeft', label: 'Smile L', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'smileRight', label: 'Smile R', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'pucker', label: 'Pucker', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'mouthStretch', label: 'Mouth stretch', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'browRaise', label: 'Brow raise', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'browFurrow', label: 'Brow furrow', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
-  { name: 'gazeYaw', label: 'Gaze yaw', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'yaw' } },
-  { name: 'gazePitch', label: 'Gaze pitch', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'pitch' } },
-  { name: 'blinkLeft', label: 'Blink L', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.left], sign: 1 } },
-  { name: 'blinkRight', label: 'Blink R', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.right], sign: 1 } },
+const ROWS: readonly Omit<ControlDef, 'label' | 'channels'>[] = [
+  { name: 'headYaw', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.yaw } },
+  { name: 'headPitch', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.pitch } },
+  { name: 'headRoll', group: 'head', unit: 'deg', scale: DEG, target: { kind: 'pose', index: POSE_INDEX.roll } },
+  { name: 'headX', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.x } },
+  { name: 'headY', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.y } },
+  { name: 'headZ', group: 'head', unit: 'mm', scale: 1, target: { kind: 'pose', index: POSE_INDEX.z } },
+  { name: 'jawOpen', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'smileLeft', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'smileRight', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'pucker', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'mouthStretch', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'browRaise', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'browFurrow', group: 'expression', unit: '% IOD', scale: 1, target: { kind: 'expression' } },
+  { name: 'gazeYaw', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'yaw' } },
+  { name: 'gazePitch', group: 'eyes', unit: 'deg', scale: DEG, target: { kind: 'gaze', axis: 'pitch' } },
+  { name: 'blinkLeft', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.left], sign: 1 } },
+  { name: 'blinkRight', group: 'eyes', unit: 'closure', scale: 1, target: { kind: 'eyelid', indices: [EYELID_INDEX.right], sign: 1 } },
   {
     name: 'eyeWide',
-    label: 'Eye wide',
     group: 'eyes',
     unit: 'closure',
     scale: 1,
@@ -62,9 +64,29 @@ export const CONTROLS: readonly ControlDef[] = [
   },
 ];
 
-const BY_NAME = new Map<string, ControlDef>(CONTROLS.map((c) => [c.name, c]));
+/** The out-of-range check's channels (`out-of-range.ts`): one per parameter value, named per eye for gaze and eyelids. */
+export const POSE_CHANNELS = ['headYaw', 'headPitch', 'headRoll', 'headX', 'headY', 'headZ'] as const;
+export const GAZE_CHANNELS = ['gazeLeftYaw', 'gazeLeftPitch', 'gazeRightYaw', 'gazeRightPitch'] as const;
+export const EYELID_CHANNELS = ['blinkLeft', 'blinkRight'] as const;
 
-export const EXPRESSION_CONTROL_NAMES: readonly string[] = CONTROLS.filter((c) => c.target.kind === 'expression').map((c) => c.name);
+/** The channels a control's lane moves, so a flagged channel can be shown on its lane. */
+function channelsOf(control: Omit<ControlDef, 'label' | 'channels'>): string[] {
+  const target = control.target;
+  switch (target.kind) {
+    case 'pose':
+      return [POSE_CHANNELS[target.index]!];
+    case 'gaze':
+      return target.axis === 'yaw' ? [GAZE_CHANNELS[GAZE_INDEX.leftYaw], GAZE_CHANNELS[GAZE_INDEX.rightYaw]] : [GAZE_CHANNELS[GAZE_INDEX.leftPitch], GAZE_CHANNELS[GAZE_INDEX.rightPitch]];
+    case 'eyelid':
+      return target.indices.map((i) => EYELID_CHANNELS[i]!);
+    case 'expression':
+      return [control.name];
+  }
+}
+
+export const CONTROLS: readonly ControlDef[] = ROWS.map((row) => ({ ...row, label: CONTROL_LABELS[row.name], channels: channelsOf(row) }));
+
+const BY_NAME = new Map<string, ControlDef>(CONTROLS.map((c) => [c.name, c]));
 
 export function findControl(name: string): ControlDef | undefined {
   return BY_NAME.get(name);

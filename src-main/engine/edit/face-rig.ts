@@ -1,6 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
 import { readControl, type FaceControl } from '../face/controls.js';
-import { EXPRESSION_DIM, emptyParams, type FaceModel } from '../face/model.js';
+import { emptyParams, type FaceModel } from '../face/model.js';
 import type { ExpressionRig } from './expression-rig.js';
 import { mouthProjection } from './mouth-subspace.js';
 import { EXPRESSION_DIMS, type EditFrame } from './parameters.js';
@@ -11,7 +11,6 @@ import { EXPRESSION_DIMS, type EditFrame } from './parameters.js';
  * and the mouth subspace of its expression basis.
  */
 export function faceModelRig(model: FaceModel, controls: readonly FaceControl[]): ExpressionRig {
-  if (EXPRESSION_DIM !== EXPRESSION_DIMS) throw new DvpError('INTERNAL', 'the face model and the edit model disagree on the expression size.');
   const byName = new Map(controls.filter((c) => c.kind === 'expression' && c.direction).map((c) => [c.name as string, c]));
   const projection = mouthProjection(model.basis, model.identity.neutralShape);
   const scratch = emptyParams();

@@ -1,5 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
-import { CONTROLS } from './controls.js';
+import { CONTROLS, EYELID_CHANNELS, GAZE_CHANNELS, POSE_CHANNELS } from './controls.js';
 import type { ExpressionRig } from './expression-rig.js';
 import { EXPRESSION_DIMS, emptyFrame, readFrame, type EditFrame, type ParamSequence } from './parameters.js';
 
@@ -17,14 +17,10 @@ const DEG_PER_RAD = 180 / Math.PI;
 
 function channels(rig: ExpressionRig | undefined): Channel[] {
   const list: Channel[] = [
-    ...(['Yaw', 'Pitch', 'Roll'] as const).map((axis, i) => ({ name: `head${axis}`, read: (f: EditFrame) => (f.pose[i] as number) * DEG_PER_RAD })),
-    ...(['X', 'Y', 'Z'] as const).map((axis, i) => ({ name: `head${axis}`, read: (f: EditFrame) => f.pose[3 + i] as number })),
-    ...(['LeftYaw', 'LeftPitch', 'RightYaw', 'RightPitch'] as const).map((eye, i) => ({
-      name: `gaze${eye}`,
-      read: (f: EditFrame) => (f.gaze[i] as number) * DEG_PER_RAD,
-    })),
-    { name: 'blinkLeft', read: (f) => f.eyelids[0] as number },
-    { name: 'blinkRight', read: (f) => f.eyelids[1] as number },
+    // Rotations (the first three pose values) in degrees, translations in mm.
+    ...POSE_CHANNELS.map((name, i) => ({ name, read: (f: EditFrame) => (f.pose[i] as number) * (i < 3 ? DEG_PER_RAD : 1) })),
+    ...GAZE_CHANNELS.map((name, i) => ({ name, read: (f: EditFrame) => (f.gaze[i] as number) * DEG_PER_RAD })),
+    ...EYELID_CHANNELS.map((name, i) => ({ name, read: (f: EditFrame) => f.eyelids[i] as number })),
   ];
   for (let i = 0; i < EXPRESSION_DIMS; i++) list.push({ name: `expression${i}`, read: (f) => f.expression[i] as number });
   if (rig) {

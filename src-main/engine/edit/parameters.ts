@@ -9,8 +9,11 @@
  *   gaze       4  [left yaw, left pitch, right yaw, right pitch] in radians, relative to the head
  *   eyelids    2  [left, right] closure: 0 as in the neutral shape, 1 closed, < 0 wider
  */
+import { EXPRESSION_DIM } from '../face/model.js';
+
 export const POSE_DIMS = 6;
-export const EXPRESSION_DIMS = 64;
+/** The face model's expression size (one constant for both models). */
+export const EXPRESSION_DIMS = EXPRESSION_DIM;
 export const GAZE_DIMS = 4;
 export const EYELID_DIMS = 2;
 

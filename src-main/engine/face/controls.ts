@@ -60,7 +60,8 @@ const MEASURES: Record<'jawOpen' | 'smileLeft' | 'smileRight' | 'pucker' | 'mout
   browFurrow: [t(L.leftBrowInner, 0, -1), t(L.rightBrowInner, 0, 1)],
 };
 
-const LABELS: Record<ControlName, string> = {
+/** Every control's label: the face model stores it, the editor's lanes show it (edit/controls.ts). */
+export const CONTROL_LABELS: Record<ControlName, string> = {
   jawOpen: 'Jaw open', smileLeft: 'Smile L', smileRight: 'Smile R', pucker: 'Pucker', mouthStretch: 'Mouth stretch',
   browRaise: 'Brow raise', browFurrow: 'Brow furrow', blinkLeft: 'Blink L', blinkRight: 'Blink R', eyeWide: 'Eye wide',
   gazeYaw: 'Gaze yaw', gazePitch: 'Gaze pitch', headYaw: 'Head yaw', headPitch: 'Head pitch', headRoll: 'Head roll',
@@ -176,10 +177,10 @@ export function buildControls(model: FaceModel, frames: FrameParams[], neutral: 
     for (let k = 0; k < EXPRESSION_DIM; k++) gSg += basis.stddev[k]! ** 2 * g[k]! ** 2;
     const direction = new Float32Array(EXPRESSION_DIM);
     if (gSg > 1e-12) for (let k = 0; k < EXPRESSION_DIM; k++) direction[k] = (basis.stddev[k]! ** 2 * g[k]!) / gSg;
-    controls.push({ name, label: LABELS[name], kind: 'expression', unit: '% IOD', direction, min: 0, max: 0, neutral: 0 });
+    controls.push({ name, label: CONTROL_LABELS[name], kind: 'expression', unit: '% IOD', direction, min: 0, max: 0, neutral: 0 });
   }
   for (const spec of PARAM_CONTROLS) {
-    const control: FaceControl = { name: spec.name, label: LABELS[spec.name], kind: spec.kind, unit: spec.unit, paramIndices: spec.indices, min: 0, max: 0, neutral: 0 };
+    const control: FaceControl = { name: spec.name, label: CONTROL_LABELS[spec.name], kind: spec.kind, unit: spec.unit, paramIndices: spec.indices, min: 0, max: 0, neutral: 0 };
     if (spec.sign !== undefined) control.sign = spec.sign;
     controls.push(control);
   }

@@ -12,7 +12,7 @@ export function curvesHandler(params: z.infer<typeof CurvesParamsSchema>, engine
   const curves = shotCurves(project, engine.trackedClips, params, renderMeasure(project, clip.id));
   return {
     ...curves,
-    controls: curves.controls.map((c) => ({ param: c.name, label: c.label, group: c.group, unit: c.unit })),
+    controls: curves.controls.map((c) => ({ param: c.name, label: c.label, group: c.group, unit: c.unit, scale: c.scale, channels: [...c.channels] })),
     outOfRange: curves.outOfRange.map((s) => ({ start: s.start, end: s.end, params: s.params })),
   };
 }
