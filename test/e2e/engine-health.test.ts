@@ -62,6 +62,7 @@ describe('a hung engine in Chromium (issue 13: nothing noticed an engine that st
     await page.locator('[data-testid="job-item"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('tracked-count').filter({ hasText: /^3 \// }).waitFor({ timeout: 10_000 });
     await session.screenshot('engine-health-recovered.png');
-    assert.deepEqual(session.problems, []);
+    // A frame the viewer asked for while the engine was lost fails (the media route answers 500); nothing else may.
+    assert.deepEqual(session.problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
   });
 });
