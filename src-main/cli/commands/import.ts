@@ -2,7 +2,7 @@ import { DvpError } from '../../shared/errors.js';
 import { CLIP_ROLES, type ClipRole } from '../../engine/project/clips.js';
 import { importClip } from '../../engine/project/import-clip.js';
 import { Project } from '../../engine/project/project.js';
-import { formatRational } from '../../engine/media/rational.js';
+import { formatRational, rationalToNumber } from '../../engine/media/rational.js';
 import { positional, stringOption, type CliCommand } from '../command.js';
 
 export const importCommand: CliCommand = {
@@ -25,7 +25,7 @@ export const importCommand: CliCommand = {
         return;
       }
       const verb = created ? 'Imported' : 'Already in the project:';
-      const fps = clip.fps.den === 1 ? `${clip.fps.num}` : `${formatRational(clip.fps)} (${(clip.fps.num / clip.fps.den).toFixed(3)})`;
+      const fps = clip.fps.den === 1 ? `${clip.fps.num}` : `${formatRational(clip.fps)} (${rationalToNumber(clip.fps).toFixed(3)})`;
       const audio = clip.audio.length === 0 ? 'no audio' : clip.audio.map((a) => `${a.codec} ${a.sampleRate} Hz ${a.channels} ch`).join(', ');
       context.stdout(
         `${verb} clip ${clip.id} '${clip.name}' as ${clip.role}: ${clip.frameCount} frames at ${fps} fps, ${clip.width}x${clip.height}, ${clip.videoCodec}, ${audio}`,

@@ -1,5 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
 import { FrameFlag, loadFaceModel, loadTrackedFrames, type StoredFaceModel } from '../face/store.js';
+import { rationalToNumber } from '../media/rational.js';
 import { getClip } from '../project/clips.js';
 import { trackRemedy } from '../project/remedies.js';
 import type { Project } from '../project/project.js';
@@ -56,7 +57,7 @@ export function loadTrackedClip(project: Project, clipId: number, options: { whi
     params.gaze.set(p.gaze, f * GAZE_DIMS);
     params.eyelids.set(p.eyelids, f * EYELID_DIMS);
   }
-  return { clipId, model, trusted, hasFace, params, neutralFrame: model.identity.neutralFrame, fps: clip.fps.num / clip.fps.den };
+  return { clipId, model, trusted, hasFace, params, neutralFrame: model.identity.neutralFrame, fps: rationalToNumber(clip.fps) };
 }
 
 export interface TrackedShotInputs extends ShotInputs {

@@ -11,7 +11,6 @@
  * versioned, so stored coefficients stay valid when later clips extend it).
  * Per frame: FrameParams.
  */
-import { VERTEX_COUNT } from './topology.js';
 
 export const EXPRESSION_DIM = 64;
 export const SH_COEFFS = 27;
@@ -139,10 +138,4 @@ export function packParams(params: FrameParams, out = new Float32Array(PARAM_COU
 
 export function cloneParams(params: FrameParams): FrameParams {
   return unpackParams(packParams(params));
-}
-
-export function assertIdentityShape(identity: FaceIdentity): void {
-  if (identity.neutralShape.length !== VERTEX_COUNT * 3 || identity.albedo.length !== VERTEX_COUNT * 3 || identity.eyeballCentres.length !== 6) {
-    throw new RangeError('a face identity needs 468 × 3 neutral vertices, 468 × 3 albedo values and two eyeball centres.');
-  }
 }

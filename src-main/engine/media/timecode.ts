@@ -1,5 +1,5 @@
 import { DvpError } from '../../shared/errors.js';
-import type { Rational } from './rational.js';
+import { rationalToNumber, type Rational } from './rational.js';
 
 /**
  * SMPTE timecode HH:MM:SS:FF (';' before FF marks drop-frame). Frame counts use the
@@ -8,11 +8,11 @@ import type { Rational } from './rational.js';
 const TIMECODE = /^(\d{2}):(\d{2}):(\d{2})([:;.])(\d{2,3})$/;
 
 export function nominalRate(fps: Rational): number {
-  return Math.round(fps.num / fps.den);
+  return Math.round(rationalToNumber(fps));
 }
 
 function isDropFrameRate(fps: Rational): boolean {
-  const rate = fps.num / fps.den;
+  const rate = rationalToNumber(fps);
   return Math.abs(rate - 30000 / 1001) < 1e-3 || Math.abs(rate - 60000 / 1001) < 1e-3;
 }
 

@@ -5,6 +5,7 @@ import { loadShotEdit } from '../edit/shot-edit.js';
 import { loadTrackedFrames } from '../face/store.js';
 import { checkOutputPath } from '../media/output-guard.js';
 import type { OutputFormatId } from '../media/output-formats.js';
+import { rationalToNumber } from '../media/rational.js';
 import { getClip } from '../project/clips.js';
 import { importClip } from '../project/import-clip.js';
 import { projectInputs } from '../project/project-inputs.js';
@@ -88,7 +89,7 @@ export async function dubShot(project: Project, options: DubOptions): Promise<Du
   const existing = loadShotEdit(project, target.id)?.bindings.find((b) => b.sourceClipId === source.id && b.mode === 'mouth' && b.offset === offset);
   const bindingId = existing?.id ?? bindSource(project, { targetClipId: target.id, sourceClipId: source.id, mode: 'mouth', offset }).bindingIds[0]!;
 
-  const targetFps = target.fps.num / target.fps.den;
+  const targetFps = rationalToNumber(target.fps);
   const covered = Math.round(source.durationSec * targetFps);
   const range = options.range ?? { first: Math.max(0, offset), last: Math.min(target.frameCount - 1, offset + covered - 1) };
   if (range.last < range.first) {

@@ -11,6 +11,7 @@ import { readFrames } from '../media/frame-reader.js';
 import { FrameWriter } from '../media/frame-writer.js';
 import { checkOutputPath, type OutputPolicy } from '../media/output-guard.js';
 import { OUTPUT_FORMATS, type OutputFormatId } from '../media/output-formats.js';
+import { rationalToNumber } from '../media/rational.js';
 import { offsetTimecode } from '../media/timecode.js';
 import { clipVideoInfo, getClip, resolveClipMedia, type Clip } from '../project/clips.js';
 import { projectInputs } from '../project/project-inputs.js';
@@ -350,7 +351,7 @@ export function renderTimecode(clip: Clip, first: number): string {
 
 /** The audio track lined up with render frame `first`, or undefined for a silent render. */
 export function alignAudio(project: Project, clip: Clip, first: number, choice: AudioChoice): AlignedAudio | undefined {
-  const fps = clip.fps.num / clip.fps.den;
+  const fps = rationalToNumber(clip.fps);
   switch (choice.kind) {
     case 'none':
       return undefined;
