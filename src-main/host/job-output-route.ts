@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineHost } from './engine-host.js';
-import type { RouteResponse } from './media-route.js';
+import type { RouteResponse } from './route-response.js';
 
 const OUTPUT_PATH = /^\/media\/output\/(\d{1,9})\/[^/]+$/;
 /** Larger files are not offered for download; the UI shows their path instead. */

@@ -1,11 +1,8 @@
 import type { EngineHost } from './engine-host.js';
 import { isJobOutputPath, serveJobOutput } from './job-output-route.js';
+import type { RouteResponse } from './route-response.js';
 
-export interface RouteResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Uint8Array | string;
-}
+export type { RouteResponse };
 
 const FRAME_PATH = /^\/media\/frame\/(\d{1,9})\/(\d{1,9})\.(rgb|png)$/;
 

@@ -1,23 +1,9 @@
 import type { JobKind, JobParams, JobResult } from '../../api/job-kinds.js';
-import type { Progress } from '../../shared/cancel.js';
-import type { EngineContext } from './engine-context.js';
+import type { JobRunner } from './jobs/job-context.js';
 import { runRender } from './jobs/render.js';
 import { runTrack } from './jobs/track.js';
 import { runTrain } from './jobs/train.js';
 import { runTranscode } from './jobs/transcode.js';
-
-export interface JobContext {
-  engine: EngineContext;
-  /**
-   * Aborted when the user cancels the job or DVP Studio quits (`signal.reason` says which).
-   * A job stops at its next safe point: it finishes the write it is in (a checkpoint lands
-   * whole), then throws the CANCELLED DvpError.
-   */
-  signal: AbortSignal;
-  progress(progress: Progress): void;
-}
-
-export type JobRunner<P = unknown, R = unknown> = (params: P, context: JobContext) => Promise<R>;
 
 /** One runner per declared job kind (`src-main/api/job-kinds.ts`); the compiler checks the pairing. */
 const runners: { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> } = {

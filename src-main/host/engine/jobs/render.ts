@@ -4,7 +4,7 @@ import type { JobParams, JobResult } from '../../../api/job-kinds.js';
 import { API_OVERWRITE_HINT } from '../../../engine/media/output-guard.js';
 import type { AudioChoice } from '../../../engine/render/render-audio.js';
 import { renderShotToFile } from '../../../engine/render/render-shot.js';
-import type { JobContext } from '../job-runners.js';
+import type { JobContext } from './job-context.js';
 
 function audioChoice(audio: JobParams<'render'>['audio']): AudioChoice {
   if (audio === undefined) return { kind: 'target' };

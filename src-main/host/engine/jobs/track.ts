@@ -1,6 +1,6 @@
 import type { JobParams, JobResult } from '../../../api/job-kinds.js';
 import { trackClip } from '../../../engine/track/track-clip.js';
-import type { JobContext } from '../job-runners.js';
+import type { JobContext } from './job-context.js';
 
 /** Tracks a clip (or a range) with the engine's tracker, exactly as `dvp track` does. */
 export async function runTrack(params: JobParams<'track'>, context: JobContext): Promise<JobResult<'track'>> {

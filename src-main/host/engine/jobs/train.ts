@@ -7,7 +7,7 @@ import { evaluationSchedule, presetConfig } from '../../../engine/translate/conf
 import { openModelSource, planFaceData, type FaceData } from '../../../engine/translate/model-source.js';
 import { train } from '../../../engine/translate/trainer.js';
 import { DvpError } from '../../../shared/errors.js';
-import type { JobContext } from '../job-runners.js';
+import type { JobContext } from './job-context.js';
 import { LossRecorder, modelArtefactDir } from './training-files.js';
 import { yieldingSource } from './yielding-source.js';
 

@@ -3,7 +3,7 @@ import { transcode } from '../../../engine/media/transcode.js';
 import { API_OVERWRITE_HINT } from '../../../engine/media/output-guard.js';
 import { clipVideoInfo, getClip, resolveClipMedia } from '../../../engine/project/clips.js';
 import { projectInputs } from '../../../engine/project/project-inputs.js';
-import type { JobContext } from '../job-runners.js';
+import type { JobContext } from './job-context.js';
 
 /** Re-encodes a project clip (or a range of it) with the engine's transcoder. */
 export async function runTranscode(params: JobParams<'transcode'>, context: JobContext): Promise<JobResult<'transcode'>> {
