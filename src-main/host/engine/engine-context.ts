@@ -7,9 +7,6 @@ import { TrackedClips } from '../../engine/edit/tracked-clips.js';
 import { DvpError } from '../../shared/errors.js';
 import { FrameCache } from './frame-cache.js';
 
-/** Every failure is a DvpError now; this name stays until the test-hook handler (handlers/health.ts) throws DvpError itself. */
-export { DvpError as ApiFailure } from '../../shared/errors.js';
-
 /** What the engine holds between requests: the open project and the decoded-frame cache. */
 export class EngineContext {
   private current: Project | null = null;
