@@ -33,7 +33,7 @@ describe('source binding controls in Chromium (issue 13: strength, keyed strengt
     return shot.lanes.find((l) => l.param === `strength:${shot.bindings[0]!.id}`)?.keys.map((k) => k.position) ?? [];
   };
   const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (!(await check())) {
       assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
       await page.waitForTimeout(100);
