@@ -28,7 +28,22 @@ export const KeyframeSchema = z.object({
 });
 export type Keyframe = z.infer<typeof KeyframeSchema>;
 
-/** `param` is a face control, or `strength:<binding id>` for a binding's keyed strength (percent). */
+/**
+ * Keys on the lane `strength:<binding id>` key that binding's strength over time, in percent
+ * (a dub fading in and out); where the lane has no keys the binding's own `strength` holds.
+ */
+export function strengthLaneParam(bindingId: string): string {
+  return `${STRENGTH_LANE_PREFIX}${bindingId}`;
+}
+
+/** The binding id a strength lane keys, or undefined for any other lane. */
+export function strengthLaneBinding(param: string): string | undefined {
+  return param.startsWith(STRENGTH_LANE_PREFIX) ? param.slice(STRENGTH_LANE_PREFIX.length) : undefined;
+}
+
+const STRENGTH_LANE_PREFIX = 'strength:';
+
+/** `param` is a face control, or a binding's strength lane (strengthLaneParam). */
 export const LaneSchema = z.object({ param, mode: LaneModeSchema, muted: z.boolean(), keys: z.array(KeyframeSchema) });
 export type Lane = z.infer<typeof LaneSchema>;
 

@@ -94,12 +94,12 @@ describe('pipeline UI in Chromium: tracking, overlays, compare, training, render
     for (let i = 0; i < overlaid.data.length; i += 4) if (overlaid.data[i + 1]! > 180 && overlaid.data[i]! < 170 && overlaid.data[i + 2]! < 190 && overlaid.data[i + 1]! - overlaid.data[i]! > 40) green++;
     assert.ok(green > 300, `mesh lines are drawn in green (${green} px)`);
     await session.screenshot('pipeline-02-overlays.png');
-    // O toggles every overlay off again: the picture returns to the plain frame.
-    await page.keyboard.press('o');
+    // Shift+O toggles every overlay off again: the picture returns to the plain frame.
+    await page.keyboard.press('Shift+O');
     await page.locator('[data-testid=overlay-mesh][aria-pressed=false]').waitFor();
     const off = await canvasPixels(page);
     assert.ok(changedPixels(plain, off) < changed / 20, 'overlays off leaves the plain frame');
-    await page.keyboard.press('o');
+    await page.keyboard.press('Shift+O');
   });
 
   it("compares the original with the engine's conditioning images side by side and with a draggable wipe", async () => {

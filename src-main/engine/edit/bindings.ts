@@ -38,20 +38,7 @@ export interface SourceBinding {
   rangeEnd: number | null;
 }
 
-/**
- * Keys on the lane `strength:<binding id>` key that binding's strength over time, in percent
- * (a dub fading in and out); where the lane has no keys the binding's own `strength` holds.
- */
-export function strengthLaneParam(bindingId: string): string {
-  return `${STRENGTH_LANE_PREFIX}${bindingId}`;
-}
-
-/** The binding id a strength lane keys, or undefined for any other lane. */
-export function strengthLaneBinding(param: string): string | undefined {
-  return param.startsWith(STRENGTH_LANE_PREFIX) ? param.slice(STRENGTH_LANE_PREFIX.length) : undefined;
-}
-
-const STRENGTH_LANE_PREFIX = 'strength:';
+export { strengthLaneBinding, strengthLaneParam } from '../../api/edit-schemas.js';
 
 export function newBindingId(): string {
   return randomBytes(9).toString('base64url');

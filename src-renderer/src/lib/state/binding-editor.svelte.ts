@@ -1,4 +1,4 @@
-import type { Binding, BindingMode, EditChange, Keyframe } from '../../../../src-main/api/edit-schemas.js';
+import { strengthLaneParam, type Binding, type BindingMode, type EditChange, type Keyframe } from '../../../../src-main/api/edit-schemas.js';
 import type { Clip } from '../../../../src-main/api/schemas.js';
 import type { ShotEditor } from './edit.svelte.js';
 import type { Player } from './player.svelte.js';
@@ -9,11 +9,6 @@ export const BINDING_MODES: { mode: BindingMode; label: string }[] = [
   { mode: 'gaze', label: 'Gaze' },
   { mode: 'full', label: 'Full head' },
 ];
-
-/** The lane whose keys (percent) fade a binding over time (the engine's `strengthLaneParam`). */
-export function strengthParam(bindingId: string): string {
-  return `strength:${bindingId}`;
-}
 
 /** A binding's strength keys' value at `frame` (percent); they are linear, so this is exactly what composes. */
 export function keyedPercent(keys: readonly Keyframe[], frame: number): number | undefined {
@@ -66,7 +61,7 @@ export class BindingEditor {
   }
 
   strengthKeys(id: string): readonly Keyframe[] {
-    return this.editor.lane(strengthParam(id))?.keys ?? [];
+    return this.editor.lane(strengthLaneParam(id))?.keys ?? [];
   }
 
   /** The binding's strength at a frame (0–1): its keys where it has them, else its own strength. */
@@ -107,7 +102,7 @@ export class BindingEditor {
 
   async deleteStrengthKey(id: string): Promise<void> {
     const key = this.strengthKeys(id).find((k) => k.position === this.player.frame);
-    if (key) await this.editor.apply(`Delete strength key at frame ${key.position}`, [{ kind: 'deleteKey', param: strengthParam(id), id: key.id }]);
+    if (key) await this.editor.apply(`Delete strength key at frame ${key.position}`, [{ kind: 'deleteKey', param: strengthLaneParam(id), id: key.id }]);
   }
 
   async setMode(id: string, mode: BindingMode): Promise<void> {
@@ -137,6 +132,6 @@ export class BindingEditor {
   private keyChange(id: string, strength: number): EditChange {
     const existing = this.strengthKeys(id).find((k) => k.position === this.player.frame);
     const value = Math.round(strength * 1000) / 10;
-    return { kind: 'setKey', param: strengthParam(id), key: existing ? { id: existing.id, value } : { position: this.player.frame, value, type: 'linear' } };
+    return { kind: 'setKey', param: strengthLaneParam(id), key: existing ? { id: existing.id, value } : { position: this.player.frame, value, type: 'linear' } };
   }
 }
