@@ -3,7 +3,7 @@
  * target-tedlieu-256.mp4 tracked): SIGTERM or SIGINT (Ctrl-C) saves a checkpoint at the step reached and exits
  * 130, and the next run resumes from that step, not from 0; a checkpoint is due after
  * --checkpoint-minutes of training even when --checkpoint-every is far away; `dvp help train`
- * says both defaults.
+ * says both defaults; the run records the per-step loss history the training panel plots.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Project } from '../../src-main/engine/project/project.js';
 import { listCheckpoints, listModels, listRuns } from '../../src-main/engine/translate/checkpoint-store.js';
+import { readLossHistory } from '../../src-main/engine/translate/training-files.js';
 import { dvp } from '../helpers/cli.js';
 import { DVP_BIN, media, REPO_ROOT, tempDir } from '../helpers/paths.js';
 
@@ -95,5 +96,12 @@ describe('dvp train checkpoints', () => {
     assert.ok(modelId > 0, result.stdout);
     // The newest two are kept: step 2 is there only because time made it due.
     assert.deepEqual(checkpointSteps(modelId), [2, 3]);
+    // The loss history the training panel plots, one point per step, as a training job records it.
+    const project = Project.open(file, { readonly: true });
+    try {
+      assert.deepEqual(readLossHistory(project, modelId).map((p) => p.step), [1, 2, 3]);
+    } finally {
+      project.close();
+    }
   });
 });

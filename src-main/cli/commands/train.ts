@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { listClips } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { selectBackend } from '../../engine/translate/backend.js';
@@ -7,6 +6,7 @@ import { evaluationSchedule, presetConfig, presetNames } from '../../engine/tran
 import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
 import type { HeldOutScores } from '../../engine/translate/score-store.js';
 import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_MINUTES, train } from '../../engine/translate/trainer.js';
+import { LossRecorder, modelArtefactDir } from '../../engine/translate/training-files.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { closeAfter, positional, stringOption, type CliCommand } from '../command.js';
@@ -113,7 +113,9 @@ export const trainCommand: CliCommand = {
       const backend = await selectBackend(backendRequest, context.stdout, precision);
       const { source, split, data, parameterGroups } = await openModelSource(project, model, context.signal);
       context.stdout(`model ${model.id} (${model.config.preset}): frames ${data.first}-${data.heldOutFrom - 1} train (${split.train.length} tracked), ${data.heldOutFrom}-${data.last} held out (${split.heldOut.length}); ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, target ${steps} steps`);
-      const previewDir = path.join(project.directory, `${path.basename(project.file, '.dvp')}.previews`, `model-${model.id}`);
+      const previewDir = modelArtefactDir(project, model.id);
+      // The same loss history the training panel plots (its train job records one too).
+      const losses = new LossRecorder(project, model.id);
       const result = await train({
         project, model, source, trainIndices: split.train, previewIndex: split.heldOut[0]!, targetStep: steps, backend: backend.name, signal: context.signal,
         checkpointEvery, checkpointMinutes, previewEvery,
@@ -121,11 +123,12 @@ export const trainCommand: CliCommand = {
         evaluateEvery, evaluation: { heldOut: split.heldOut, parameterGroups },
         ...(patience > 0 ? { earlyStop: { patience } } : {}),
         onProgress: (p) => {
+          losses.add({ step: p.step, ...p.losses });
           context.progress('train', { done: p.step, total: p.targetStep, rate: p.stepsPerSecond, etaSeconds: p.etaSeconds, message: `G ${p.losses.generator.toFixed(2)} D ${p.losses.discriminator.toFixed(3)} L1 ${p.losses.l1.toFixed(4)}` });
           if (p.preview) context.stdout(`preview ${p.preview}`);
           if (p.heldOut) context.stdout(heldOutLine(p.heldOut));
         },
-      });
+      }).finally(() => losses.flush());
       context.stdout(`model ${model.id}: ${result.status} at step ${result.step} (${result.secondsPerStep.toFixed(2)} s/step on ${backend.name}${backend.precision === 'f32' ? '' : ` ${backend.precision}`})`);
       if (result.message) context.stdout(result.message);
       if (result.status === 'cancelled') throw new DvpError('CANCELLED', `Training was cancelled at step ${result.step}; the checkpoint is saved, run the same command to resume.`);

@@ -24,7 +24,7 @@ import { faceDataOf } from '../../../engine/translate/model-source.js';
 import { listHeldOutScores } from '../../../engine/translate/score-store.js';
 import { DvpError } from '../../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
-import { previewFile, previewSteps, readLossHistory } from '../jobs/training-files.js';
+import { previewFile, previewSteps, readLossHistory } from '../../../engine/translate/training-files.js';
 
 /**
  * What the viewer's overlays and compare modes and the tracking and training panels read:

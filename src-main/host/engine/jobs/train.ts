@@ -8,7 +8,7 @@ import { openModelSource, planFaceData, type FaceData } from '../../../engine/tr
 import { train } from '../../../engine/translate/trainer.js';
 import { DvpError } from '../../../shared/errors.js';
 import type { JobContext } from './job-context.js';
-import { LossRecorder, modelArtefactDir } from './training-files.js';
+import { LossRecorder, modelArtefactDir } from '../../../engine/translate/training-files.js';
 import { yieldingSource } from './yielding-source.js';
 
 /** `native`, or `native bf16` when the convolutions run in bf16. */

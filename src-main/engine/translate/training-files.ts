@@ -1,11 +1,11 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LossPoint } from '../../../api/pipeline.js';
-import type { Project } from '../../../engine/project/project.js';
+import type { LossPoint } from '../../api/pipeline.js';
+import type { Project } from '../project/project.js';
 
 /**
  * Where a model's training artefacts beside the project live: the preview PNGs the trainer
- * writes (the same folder `dvp train` uses) and the loss history the training job records.
+ * writes and the loss history, both recorded alike by `dvp train` and the training job.
  */
 export function modelArtefactDir(project: Project, modelId: number): string {
   return path.join(project.directory, `${path.basename(project.file, '.dvp')}.previews`, `model-${modelId}`);
