@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Progress } from '../shared/cancel.js';
-import type { Project } from '../engine/project/project.js';
+import { Project } from '../engine/project/project.js';
 import { DvpError } from '../shared/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -57,4 +57,10 @@ export async function closeAfter<T>(project: Project, work: () => Promise<T>): P
   }
   project.close();
   return result;
+}
+
+/** Opens the project file, runs `work` on it and closes it (as `closeAfter`): the CLI's commands that read or edit a project. */
+export function withProject<T>(file: string, options: { readonly?: boolean }, work: (project: Project) => Promise<T> | T): Promise<T> {
+  const project = Project.open(file, options);
+  return closeAfter(project, async () => work(project));
 }

@@ -6,9 +6,9 @@ import { analyseShot, measureRanges } from '../../engine/edit/shot-analysis.js';
 import { loadShotInputs } from '../../engine/edit/tracked-inputs.js';
 import { loadAllShotEdits, type ShotEdit } from '../../engine/edit/shot-edit.js';
 import { getClip } from '../../engine/project/clips.js';
-import { Project } from '../../engine/project/project.js';
+import type { Project } from '../../engine/project/project.js';
 import { renderMeasure } from '../../engine/render/render-model.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 
 export const editsCommand: CliCommand = {
   name: 'edits',
@@ -22,8 +22,7 @@ export const editsCommand: CliCommand = {
     if (shotFilter !== undefined && (!Number.isInteger(shotFilter) || shotFilter <= 0)) {
       throw new DvpError('INVALID_ARGUMENT', `--shot must be a clip id (got '${shotText}').`);
     }
-    const project = Project.open(file, { readonly: true });
-    try {
+    await withProject(file, { readonly: true }, (project) => {
       if (shotFilter !== undefined) getClip(project, shotFilter);
       const shots = loadAllShotEdits(project).filter((edit) => shotFilter === undefined || edit.shot.targetClipId === shotFilter);
       const history = historyState(project);
@@ -49,9 +48,7 @@ export const editsCommand: CliCommand = {
         `History: ${history.undo.length} edit${history.undo.length === 1 ? '' : 's'} to undo${latest ? ` (latest: ${latest.label})` : ''}, ` +
           `${history.redo.length} to redo${next ? ` (next: ${next.label})` : ''}.`,
       );
-    } finally {
-      project.close();
-    }
+    });
   },
 };
 

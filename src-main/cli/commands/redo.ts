@@ -1,7 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
 import { redo } from '../../engine/edit/history.js';
-import { Project } from '../../engine/project/project.js';
-import { positional, type CliCommand } from '../command.js';
+import { positional, withProject, type CliCommand } from '../command.js';
 
 export const redoCommand: CliCommand = {
   name: 'redo',
@@ -10,17 +9,8 @@ export const redoCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
-    const project = Project.open(file);
-    try {
-      const entry = redo(project);
-      if (!entry) throw new DvpError('NOT_FOUND', `${file}: there is nothing to redo.`, { file });
-      if (context.values.json) {
-        context.stdout(JSON.stringify({ redone: entry }));
-        return;
-      }
-      context.stdout(`Redid: ${entry.label} (clip ${entry.targetClipId}).`);
-    } finally {
-      project.close();
-    }
+    const entry = await withProject(file, {}, (project) => redo(project));
+    if (!entry) throw new DvpError('NOT_FOUND', `${file}: there is nothing to redo.`, { file });
+    context.stdout(context.values.json ? JSON.stringify({ redone: entry }) : `Redid: ${entry.label} (clip ${entry.targetClipId}).`);
   },
 };

@@ -1,7 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
 import { undo } from '../../engine/edit/history.js';
-import { Project } from '../../engine/project/project.js';
-import { positional, type CliCommand } from '../command.js';
+import { positional, withProject, type CliCommand } from '../command.js';
 
 export const undoCommand: CliCommand = {
   name: 'undo',
@@ -10,17 +9,8 @@ export const undoCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
-    const project = Project.open(file);
-    try {
-      const entry = undo(project);
-      if (!entry) throw new DvpError('NOT_FOUND', `${file}: there is nothing to undo.`, { file });
-      if (context.values.json) {
-        context.stdout(JSON.stringify({ undone: entry }));
-        return;
-      }
-      context.stdout(`Undid: ${entry.label} (clip ${entry.targetClipId}).`);
-    } finally {
-      project.close();
-    }
+    const entry = await withProject(file, {}, (project) => undo(project));
+    if (!entry) throw new DvpError('NOT_FOUND', `${file}: there is nothing to undo.`, { file });
+    context.stdout(context.values.json ? JSON.stringify({ undone: entry }) : `Undid: ${entry.label} (clip ${entry.targetClipId}).`);
   },
 };
