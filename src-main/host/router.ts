@@ -10,7 +10,7 @@ import { API_OVERWRITE_HINT, checkOutputPath } from '../engine/media/output-guar
 import { PathNotAllowed, type PathUse } from './allowed-roots.js';
 import { listDirectory } from './dir-listing.js';
 import type { EngineHost } from './engine-host.js';
-import { checkOutputWritable } from './output-writable.js';
+import { checkOutputWritable } from '../engine/media/output-writable.js';
 import type { RecentProjects } from './recent-projects.js';
 
 /** The methods that take a `file`, and what it is for: checked against the allowed roots before they are answered. */

@@ -76,6 +76,14 @@ describe('outputs never overwrite an input', () => {
     assert.doesNotMatch(forced.stderr, /already exists/);
   });
 
+  it('render: a folder that takes no new files (/proc) is refused before anything is made (issue 13: mkdir -p looped there)', async () => {
+    for (const args of [['--out', '/proc/dvp-nowhere/out.mov'], ['--out', '/proc/dvp-nowhere/pieces', '--chunk-frames', '5', '--chunk', '0']]) {
+      const result = await dvp(['render', project, ...args]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /cannot be written: nothing can be created in \/proc/);
+    }
+  });
+
   it("synth and dub refuse the project's clip media and existing outputs; a refused dub leaves the project unchanged", async () => {
     const synth = await dvp(['synth', project, '--range', '0-1', '--out', clip, '--overwrite']);
     assert.equal(synth.code, 1, synth.stderr);

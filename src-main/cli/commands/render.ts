@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
+import { checkOutputWritable } from '../../engine/media/output-writable.js';
 import { Project } from '../../engine/project/project.js';
 import { chunkFileName, planChunks } from '../../engine/render/chunk-plan.js';
 import { isChunkFormat } from '../../engine/render/conform.js';
@@ -136,6 +137,8 @@ export const renderCommand: CliCommand = {
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
     const { backend, precision } = parseBackendOptions(context);
+    // First: under /proc, the pieces' `mkdir -p` would never return.
+    checkOutputWritable(chunkSpec ? path.join(path.resolve(out), chunkFileName(0)) : path.resolve(out));
     // Always read-only: a render writes nothing to the project (no lock, no WAL), so it runs as well on a farm snapshot.
     const project = Project.open(file, { readonly: true });
     try {

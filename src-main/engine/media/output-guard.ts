@@ -2,6 +2,7 @@ import { lstatSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { DvpError } from '../../shared/errors.js';
 import { realPathOf, samePath } from '../../shared/real-path.js';
+import { checkOutputWritable } from './output-writable.js';
 
 /** A file an output must never replace, and how a refusal names it ("the target clip's media (clip 1)"). */
 export interface ProtectedFile {
@@ -53,13 +54,14 @@ export function protectedTarget(out: string, protect: readonly ProtectedFile[]):
 }
 
 /**
- * The one check before any output is written: an output never replaces one of its inputs
- * (a clip's media, the project file, a transcode's source — links, hard links included), and
- * never an existing file unless the user agreed (`overwrite`). Throws a DvpError (exit 1) saying which.
+ * The one check before any output is written: its folder can take a new file, it never
+ * replaces one of its inputs (a clip's media, the project file, a transcode's source — links,
+ * hard links included), and never an existing file unless the user agreed (`overwrite`). Throws a DvpError (exit 1) saying which.
  */
 export function checkOutputPath(out: string, policy: OutputPolicy = {}): void {
   const hit = protectedTarget(out, policy.protect ?? []);
   if (hit) throw new DvpError('OUTPUT_IS_INPUT', `${out}: refusing to overwrite ${hit.what}; choose another output path.`, { file: out });
+  checkOutputWritable(out);
   let existing: Stats | undefined;
   try {
     existing = lstatSync(path.resolve(out));

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { DvpError } from '../shared/errors.js';
+import { DvpError } from '../../shared/errors.js';
 
 const WHY: Record<string, string> = {
   EACCES: 'permission denied',
