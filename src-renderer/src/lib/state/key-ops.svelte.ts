@@ -1,12 +1,28 @@
-import type { EditChange, Keyframe, KeyframeType } from '../../../../src-main/api/edit-schemas.js';
+import type { ControlInfo, Curves, EditChange, Keyframe, KeyframeType, Lane, ShotEdit } from '../../../../src-main/api/edit-schemas.js';
 import { graphPlots, laneCurveRange } from '../timeline/graph.js';
 import { constrainDrag, SNAP_PX, snapFrame, type Axis } from '../timeline/gestures.js';
 import { dragHandle, handlePoint, type HandleSide } from '../timeline/handles.js';
 import { adjacentKeyFrame, copyKeys, pasteChanges, remapKeys, scaleFrame, type ClipboardKey } from '../timeline/key-edits.js';
 import { clampShift, formatValue, keyRef, parseKeyRef, UNIT_LABEL } from '../timeline/keys.js';
 import type { ValueRange } from '../timeline/scale.js';
-import type { ShotEditor } from './edit.svelte.js';
 import type { Player } from './player.svelte.js';
+import type { TimelineView } from './timeline.svelte.js';
+
+/** What the key operations use of the shot editor that owns them (ShotEditor), named here so the two modules do not import each other. */
+export interface KeyOpsEditor {
+  readonly shot: ShotEdit | null;
+  readonly curves: Curves | null;
+  readonly view: TimelineView;
+  readonly controls: readonly ControlInfo[];
+  readonly ranges: ReadonlyMap<string, ValueRange>;
+  lane(param: string): Lane | undefined;
+  modeOf(param: string): Lane['mode'];
+  control(param: string): ControlInfo | undefined;
+  apply(label: string, changes: EditChange[]): Promise<string[] | null>;
+  previewKeys(proposed: { param: string; keys: Keyframe[] }[]): void;
+  cancelDrag(): void;
+  addKey(param: string, frame: number): Promise<void>;
+}
 
 export interface DragInput {
   dx: number;
@@ -40,7 +56,7 @@ export class KeyOps {
   private dropped: { param: string; id: string }[] = [];
 
   constructor(
-    private readonly editor: ShotEditor,
+    private readonly editor: KeyOpsEditor,
     private readonly player: Player,
   ) {}
 
