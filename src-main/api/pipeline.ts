@@ -211,7 +211,6 @@ export type TrainingOverview = z.infer<typeof TrainingOverviewSchema>;
 export const LossPointSchema = z.object({ step: z.number().int().positive(), generator: z.number(), discriminator: z.number(), l1: z.number() });
 export type LossPoint = z.infer<typeof LossPointSchema>;
 
-/** A render is written in any output format (`output-formats.ts`); the renderer's presets still import this name. */
 export type { OutputFormatId as RenderFormat } from './output-formats.js';
 
 export const RenderAudioSchema = z.union([z.enum(['target', 'source', 'none']), z.object({ file: z.string().min(1).max(4096) }).strict()]);

@@ -156,7 +156,7 @@ export class JobQueue {
   }
 
   private finish(entry: Entry, status: 'succeeded' | 'failed' | 'cancelled', error: ApiError | null, result?: unknown): void {
-    const patch: Partial<Job> = { status, finishedAt: new Date().toISOString(), error: error && { code: error.code, message: error.message } };
+    const patch: Partial<Job> = { status, finishedAt: new Date().toISOString(), error: error && { code: error.code, message: error.message, ...(error.remedy && { remedy: error.remedy }) } };
     if (result !== undefined) patch.result = result;
     this.update(entry, patch);
   }

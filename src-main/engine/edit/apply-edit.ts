@@ -67,7 +67,7 @@ export interface AppliedEdit {
 }
 
 export function applyEdit(project: Project, edit: Edit, options: { historyLimit?: number } = {}): AppliedEdit {
-  if (project.readonly) throw new DvpError('INVALID_ARGUMENT', `${project.file}: the project is open read-only, so it cannot be edited.`, { file: project.file });
+  project.requireWritable('be edited');
   if (edit.changes.length === 0) throw new DvpError('INVALID_ARGUMENT', 'an edit needs at least one change.');
   if (edit.label.trim() === '') throw new DvpError('INVALID_ARGUMENT', 'an edit needs a label for the history.');
   return project.transaction(() => {

@@ -1,34 +1,21 @@
 import { ApiCallError, type ApiClient } from '../../../../src-main/api/client.js';
 import type { FarmInfo, FarmSubmission } from '../../../../src-main/api/farm-schemas.js';
-import type { RenderFormat } from '../../../../src-main/api/pipeline.js';
+import type { RenderResult } from '../../../../src-main/api/job-kinds.js';
+import { OUTPUT_FORMATS, type OutputFormatId } from '../../../../src-main/api/output-formats.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 import { FARM_POLL_MS, type FarmRun } from './farm-run.js';
 import { isTracked, renderModelQuality, untrackedSpans, versionedName, type FrameSpan, type ModelQuality } from './render-checks.js';
 
-export const RENDER_PRESETS: { format: RenderFormat; label: string; extension: string; note: string }[] = [
-  { format: 'prores-hq', label: 'ProRes 422 HQ', extension: '.mov', note: 'Mastering, 10-bit 4:2:2' },
-  { format: 'prores-4444', label: 'ProRes 4444', extension: '.mov', note: 'With the blend matte as alpha' },
-  { format: 'h264', label: 'H.264 proxy', extension: '.mp4', note: 'Review copy' },
-];
+export type { RenderResult };
 
 export type AudioOption = 'target' | 'source' | 'none';
 
 interface RenderParams {
   clipId: number;
   output: string;
-  format: RenderFormat;
+  format: OutputFormatId;
   range: { first: number; last: number };
   audio: AudioOption;
-}
-
-export interface RenderResult {
-  output: string;
-  frames: number;
-  synthesized: number;
-  timecode: string;
-  audio: string | null;
-  sizeBytes: number;
-  outOfRangeFrames: number;
 }
 
 function stem(name: string): string {
@@ -43,7 +30,7 @@ function folderOf(file: string): string {
 
 /** The render queue: preset, range, audio and output of the next render; the renders of this session. */
 export class RenderQueue {
-  format = $state<RenderFormat>('prores-hq');
+  format = $state<OutputFormatId>('prores-hq');
   first = $state(0);
   last = $state(0);
   audio = $state<AudioOption>('target');
@@ -54,7 +41,7 @@ export class RenderQueue {
 
   readonly suggestedOutput = $derived(
     this.clip && this.projectFile
-      ? `${folderOf(this.projectFile)}/renders/${stem(this.clip.name)}_${this.first}-${this.last}${RENDER_PRESETS.find((p) => p.format === this.format)?.extension ?? '.mov'}`
+      ? `${folderOf(this.projectFile)}/renders/${stem(this.clip.name)}_${this.first}-${this.last}${OUTPUT_FORMATS[this.format].extension}`
       : '',
   );
   readonly output = $derived(this.customOutput ?? this.suggestedOutput);
