@@ -3,11 +3,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
-import { Project } from '../../src-main/engine/project/project.js';
 import { tempDir } from '../helpers/paths.js';
-import { openBrowserSession, type BrowserSession } from './helpers/browser-session.js';
-import { makeEditProject, type EditProject } from './helpers/edit-project.js';
+import { openProjectInBrowser, type BrowserSession } from './helpers/browser-session.js';
+import { editProjectFile, lookAside, makeEditProject, type EditProject } from './helpers/edit-project.js';
 
 async function canvasPixels(page: Page): Promise<PNG> {
   return PNG.sync.read(await page.getByTestId('viewer-canvas').screenshot());
@@ -37,21 +35,10 @@ describe('viewer: the region composite mask in Chromium', () => {
 
   before(async () => {
     project = await makeEditProject(path.join(temp.dir, 'mask.dvp'), { trackedLast: 29 });
-    const writable = Project.open(project.file);
-    try {
-      // Look aside over frames 10–20.
-      applyEdit(writable, {
-        targetClipId: project.targetId,
-        label: 'Look aside',
-        changes: ([[9, 0], [11, 15], [19, 15], [21, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'gazeYaw', key: { position, value, type: 'linear' as const } })),
-      });
-    } finally {
-      writable.close();
-    }
-    session = await openBrowserSession(temp.dir);
+    // Look aside over frames 11–19.
+    editProjectFile(project.file, lookAside(project.targetId, 11, 19));
+    session = await openProjectInBrowser(temp.dir, project.file);
     page = session.page;
-    await session.backend.api.call('project.open', { file: project.file });
-    await page.goto(session.server.url);
     await page.locator('[data-testid=viewer-canvas][data-shown-frame="0"]').waitFor({ timeout: 60_000 });
   });
 

@@ -4,11 +4,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
-import { Project } from '../../src-main/engine/project/project.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, type RenderFixture } from '../render/fixture.js';
-import { openBrowserSession, type BrowserSession } from './helpers/browser-session.js';
+import { openProjectInBrowser, type BrowserSession } from './helpers/browser-session.js';
+import { editProjectFile, lookAside } from './helpers/edit-project.js';
 
 const canvas = (page: Page) => page.getByTestId('viewer-canvas');
 
@@ -46,21 +45,10 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
 
   before(async () => {
     fixture = await buildRenderFixture(temp.dir);
-    const writable = Project.open(fixture.projectFile);
-    try {
-      // Look aside over frames 5–15, so the composite mask covers the eyes there.
-      applyEdit(writable, {
-        targetClipId: fixture.targetId,
-        label: 'Look aside',
-        changes: ([[3, 0], [5, 15], [15, 15], [17, 0]] as const).map(([position, value]) => ({ kind: 'setKey' as const, param: 'gazeYaw', key: { position, value, type: 'linear' as const } })),
-      });
-    } finally {
-      writable.close();
-    }
-    session = await openBrowserSession(temp.dir);
+    // Look aside over frames 5–15, so the composite mask covers the eyes there.
+    editProjectFile(fixture.projectFile, lookAside(fixture.targetId, 5, 15));
+    session = await openProjectInBrowser(temp.dir, fixture.projectFile);
     page = session.page;
-    await session.backend.api.call('project.open', { file: fixture.projectFile });
-    await page.goto(session.server.url);
     await page.locator('[data-testid=viewer-canvas][data-shown-frame="0"]').waitFor({ timeout: 60_000 });
   });
 

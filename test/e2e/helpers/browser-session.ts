@@ -64,3 +64,11 @@ export async function openBrowserSession(workDir: string, options: { viewport?: 
     },
   };
 }
+
+/** A browser session with `projectFile` open in the engine and the page loaded. */
+export async function openProjectInBrowser(workDir: string, projectFile: string): Promise<BrowserSession> {
+  const session = await openBrowserSession(workDir);
+  await session.backend.api.call('project.open', { file: projectFile });
+  await session.page.goto(session.server.url);
+  return session;
+}

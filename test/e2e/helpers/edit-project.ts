@@ -1,3 +1,4 @@
+import { applyEdit, type Edit } from '../../../src-main/engine/edit/apply-edit.js';
 import { importClip } from '../../../src-main/engine/project/import-clip.js';
 import { Project } from '../../../src-main/engine/project/project.js';
 import { trackClip } from '../../../src-main/engine/track/track-clip.js';
@@ -27,4 +28,20 @@ export async function makeEditProject(file: string, options: { trackedLast?: num
   } finally {
     project.close();
   }
+}
+
+/** Writes one edit into the project file (opened, edited, closed), as a user's earlier session would have. */
+export function editProjectFile(file: string, edit: Edit): void {
+  const project = Project.open(file);
+  try {
+    applyEdit(project, edit);
+  } finally {
+    project.close();
+  }
+}
+
+/** An edit that looks `degrees` aside from frame `first` to `last`, easing in and out over two frames. */
+export function lookAside(targetClipId: number, first: number, last: number, degrees = 15): Edit {
+  const keys = [[first - 2, 0], [first, degrees], [last, degrees], [last + 2, 0]] as const;
+  return { targetClipId, label: 'Look aside', changes: keys.map(([position, value]) => ({ kind: 'setKey', param: 'gazeYaw', key: { position, value, type: 'linear' } })) };
 }
