@@ -26,18 +26,9 @@ export function ok<T>(value: T): ApiResult<T> {
   return { ok: true, value };
 }
 
-export function fail(code: string, message: string, file?: string): { ok: false; error: ApiError } {
+export function fail(code: ErrorCode, message: string, file?: string): { ok: false; error: ApiError } {
   return { ok: false, error: file === undefined ? { code, message } : { code, message, file } };
 }
-
-/** The codes the API layers raise, by name (every one is in ERROR_CODES). */
-export const API_ERROR = {
-  BAD_REQUEST: 'BAD_REQUEST',
-  NOT_SUPPORTED: 'NOT_SUPPORTED',
-  NO_PROJECT: 'NO_PROJECT',
-  ENGINE_CRASHED: 'ENGINE_CRASHED',
-  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
-} as const satisfies { [K in ErrorCode]?: K };
 
 /** Turns anything thrown into an ApiError; DvpError-like objects keep their code and message. */
 export function toApiError(error: unknown): ApiError {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { events, isEventName, type EventName, type PayloadOf } from './events.js';
 import { isMethodName, methods, type MethodName } from './methods.js';
-import { API_ERROR, ApiResultSchema, fail, type ApiError, type ApiResult } from './result.js';
+import { ApiResultSchema, fail, type ApiError, type ApiResult } from './result.js';
 
 /** The messages on the wire between a UI and its shell (IPC or WebSocket), validated on arrival. */
 
@@ -36,13 +36,13 @@ export interface ParsedRequest {
 export function parseRequest(raw: unknown): { ok: true; value: ParsedRequest } | { ok: false; id: number | null; error: ApiError } {
   const envelope = WireRequestSchema.safeParse(raw);
   if (!envelope.success) {
-    return { ok: false, id: null, error: fail(API_ERROR.BAD_REQUEST, `The request was malformed: ${summarise(envelope.error)}.`).error };
+    return { ok: false, id: null, error: fail('BAD_REQUEST', `The request was malformed: ${summarise(envelope.error)}.`).error };
   }
   const { id, method, params } = envelope.data;
-  if (!isMethodName(method)) return { ok: false, id, error: fail(API_ERROR.NOT_SUPPORTED, `'${method}' is not a DVP Studio API method.`).error };
+  if (!isMethodName(method)) return { ok: false, id, error: fail('NOT_SUPPORTED', `'${method}' is not a DVP Studio API method.`).error };
   const parsed = methods[method].params.safeParse(params ?? {});
   if (!parsed.success) {
-    return { ok: false, id, error: fail(API_ERROR.BAD_REQUEST, `The parameters of '${method}' are invalid: ${summarise(parsed.error)}.`).error };
+    return { ok: false, id, error: fail('BAD_REQUEST', `The parameters of '${method}' are invalid: ${summarise(parsed.error)}.`).error };
   }
   return { ok: true, value: { id, method, params: parsed.data } };
 }

@@ -1,4 +1,4 @@
-import { API_ERROR, fail, type ApiResult } from '../api/result.js';
+import { fail, type ApiResult } from '../api/result.js';
 import type { HostToEngine } from './engine-protocol.js';
 
 interface PendingCall {
@@ -34,7 +34,7 @@ export class EngineCalls {
   failAll(reason: string): void {
     for (const [id, call] of this.pending) {
       this.pending.delete(id);
-      call.resolve(fail(API_ERROR.ENGINE_CRASHED, `'${call.method}' did not finish: ${reason}`));
+      call.resolve(fail('ENGINE_CRASHED', `'${call.method}' did not finish: ${reason}`));
     }
   }
 }

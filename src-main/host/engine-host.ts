@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { EventName } from '../api/events.js';
 import { events, isEventName } from '../api/events.js';
-import { API_ERROR, fail, type ApiResult } from '../api/result.js';
+import { fail, type ApiResult } from '../api/result.js';
 import type { EngineStatus, ProjectInfo } from '../api/schemas.js';
 import { AllowedRoots } from './allowed-roots.js';
 import { EngineCalls } from './engine-calls.js';
@@ -120,9 +120,9 @@ export class EngineHost {
 
   /** Calls an engine method; waits through a restart; never throws. */
   async call(method: string, params: unknown): Promise<ApiResult<unknown>> {
-    if (this.supervisor.isStopping) return fail(API_ERROR.ENGINE_UNAVAILABLE, 'DVP Studio is shutting down and takes no new work.');
+    if (this.supervisor.isStopping) return fail('ENGINE_UNAVAILABLE', 'DVP Studio is shutting down and takes no new work.');
     if (!(await this.supervisor.whenReady())) {
-      return fail(API_ERROR.ENGINE_UNAVAILABLE, `The DVP engine is not running: ${this.status.lastCrash ?? 'it was stopped'}.`);
+      return fail('ENGINE_UNAVAILABLE', `The DVP engine is not running: ${this.status.lastCrash ?? 'it was stopped'}.`);
     }
     return this.calls.send(method, params);
   }
@@ -178,7 +178,7 @@ export class EngineHost {
     if (!reopen) return;
     const result = await this.calls.send('project.open', reopen);
     // Lost again while reopening: the next engine tries once more.
-    if (result.ok || result.error.code === API_ERROR.ENGINE_CRASHED) return;
+    if (result.ok || result.error.code === 'ENGINE_CRASHED') return;
     this.log(`Could not reopen ${reopen.file} after the engine restarted: ${result.error.message}`);
     this.openProject = null;
     this.emit('project.changed', null);

@@ -1,5 +1,5 @@
 import { jobKindSpec } from '../api/job-kinds.js';
-import { API_ERROR, type ApiError, type ApiResult } from '../api/result.js';
+import { type ApiError, type ApiResult } from '../api/result.js';
 import type { Job, ProgressValue } from '../api/schemas.js';
 import { summarise } from '../api/wire.js';
 import { DvpError } from '../shared/errors.js';
@@ -107,7 +107,7 @@ export class JobQueue {
       this.finish(
         entry,
         wasCancelling ? 'cancelled' : 'failed',
-        { code: API_ERROR.ENGINE_CRASHED, message: `${entry.job.title} ${wasCancelling ? 'was cancelled' : 'failed'}: ${reason}` },
+        { code: 'ENGINE_CRASHED', message: `${entry.job.title} ${wasCancelling ? 'was cancelled' : 'failed'}: ${reason}` },
       );
     }
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { jobKindSpec } from '../api/job-kinds.js';
 import { type MethodSpec, type Methods, type MethodsOn, methods, type ParamsOf } from '../api/methods.js';
-import { API_ERROR, fail, ok, toApiError, type ApiResult } from '../api/result.js';
+import { fail, ok, toApiError, type ApiResult } from '../api/result.js';
 import type { AppInfo } from '../api/schemas.js';
 import { checkResult, parseRequest, type WireResponse } from '../api/wire.js';
 import { API_OVERWRITE_HINT, checkOutputPath } from '../engine/media/output-guard.js';
@@ -91,7 +91,7 @@ export class ApiRouter {
     const handler = (side === 'host' ? this.hostHandlers[method as MethodsOn<'host'>] : this.shell.handlers?.[method as MethodsOn<'shell'>]) as
       | ((p: unknown) => unknown)
       | undefined;
-    if (!handler) return fail(API_ERROR.NOT_SUPPORTED, `'${method}' is not available in ${this.shell.kind === 'browser' ? 'a browser' : 'this shell'}.`);
+    if (!handler) return fail('NOT_SUPPORTED', `'${method}' is not available in ${this.shell.kind === 'browser' ? 'a browser' : 'this shell'}.`);
     try {
       return ok(await handler(params));
     } catch (error) {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { API_ERROR, fail } from '../api/result.js';
+import type { ErrorCode } from '../api/errors.js';
+import { fail } from '../api/result.js';
 import type { WireEvent, WireResponse } from '../api/wire.js';
 import type { EngineHost } from '../host/engine-host.js';
 import { isMediaPath, serveMedia, type RouteResponse } from '../host/media-route.js';
@@ -180,7 +181,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       message = JSON.parse(rawText(data));
     } catch (error) {
       const why = error instanceof RangeError ? 'it nests too deeply' : 'it is not valid JSON';
-      return JSON.stringify(errorReply(0, API_ERROR.BAD_REQUEST, `The message was refused: ${why}.`));
+      return JSON.stringify(errorReply(0, 'BAD_REQUEST', `The message was refused: ${why}.`));
     }
     try {
       return JSON.stringify(await router.handle(message));
@@ -252,7 +253,7 @@ const SESSION_ENDED = 'This session has ended (unused for 12 hours, or the serve
 /** A close reason is at most 123 bytes. */
 const SESSION_ENDED_SHORT = 'The session has ended; restart `dvp serve` and open the new URL.';
 
-function errorReply(id: number, code: string, message: string): WireResponse {
+function errorReply(id: number, code: ErrorCode, message: string): WireResponse {
   return { type: 'response', id, result: fail(code, message) };
 }
 
