@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
-import { Project } from '../../engine/project/project.js';
 import { conformChunks, isChunkFormat, type ConformSummary } from '../../engine/render/conform.js';
 import { DvpError } from '../../shared/errors.js';
-import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand, type CommandContext } from '../command.js';
 import { applyMediaLookup, CHUNK_PLAN_OPTIONS, MEDIA_LOOKUP_OPTIONS, MEDIA_LOOKUP_USAGE, parseChunkSpec } from '../farm-options.js';
 import { parseFrameRange } from '../range.js';
 import { OVERWRITE_OPTION, parseAudio, parseFormat, parseId } from './render.js';
@@ -54,8 +53,7 @@ export const conformCommand: CliCommand = {
     const audio = parseAudio(stringOption(context, 'audio'));
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     // Read-only, as render: conform writes nothing to the project and runs on a farm snapshot.
-    const project = Project.open(file, { readonly: true });
-    try {
+    await withProject(file, { readonly: true }, async (project) => {
       applyMediaLookup(context, project);
       const clip = resolveTargetClip(project, shotId);
       const summary = await conformChunks(project, {
@@ -70,8 +68,6 @@ export const conformCommand: CliCommand = {
         ...(range ? { range } : {}),
       });
       printConform(context, summary);
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { OUTPUT_FORMATS } from '../../engine/media/output-formats.js';
-import { Project } from '../../engine/project/project.js';
 import { dubShot } from '../../engine/render/dub.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 import { COMPOSITE_OPTIONS, COMPOSITE_USAGE, describeRender, OVERWRITE_OPTION, parseComposite, parseFormat, parseId } from './render.js';
 
@@ -42,8 +41,7 @@ export const dubCommand: CliCommand = {
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
     const { backend, precision } = parseBackendOptions(context);
-    const project = Project.open(file);
-    try {
+    return await withProject(file, {}, async (project) => {
       const target = resolveTargetClip(project, shotId);
       const out =
         stringOption(context, 'out') ??
@@ -75,8 +73,6 @@ export const dubCommand: CliCommand = {
           `(binding ${summary.bindingId}${summary.bound ? ', new' : ', existing'}; \`dvp undo ${file}\` removes a new one).`,
       );
       for (const line of describeRender(summary.render)) context.stdout(line);
-    } finally {
-      project.close();
-    }
+    });
   },
 };

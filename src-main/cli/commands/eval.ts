@@ -1,4 +1,3 @@
-import { Project } from '../../engine/project/project.js';
 import { selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint, saveEvaluation } from '../../engine/translate/checkpoint-store.js';
 import { evaluate } from '../../engine/translate/evaluate.js';
@@ -6,7 +5,7 @@ import { TranslationModel } from '../../engine/translate/model.js';
 import { openModelSource } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -16,8 +15,7 @@ export const evalCommand: CliCommand = {
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const { backend, precision } = parseBackendOptions(context);
-    const project = Project.open(file);
-    try {
+    return await withProject(file, {}, async (project) => {
       const id = stringOption(context, 'model');
       const record = id !== undefined ? getModel(project, Number(id)) : latestModel(project);
       if (!record) throw new DvpError('NOT_FOUND', `${file}: the project has no trained model; run \`dvp train\` first.`, { file });
@@ -45,8 +43,6 @@ export const evalCommand: CliCommand = {
       } finally {
         model.dispose();
       }
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -1,9 +1,8 @@
 import { DvpError } from '../../shared/errors.js';
 import { CLIP_ROLES, type ClipRole } from '../../engine/project/clips.js';
 import { importClip } from '../../engine/project/import-clip.js';
-import { Project } from '../../engine/project/project.js';
 import { formatRational, rationalToNumber } from '../../engine/media/rational.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -17,8 +16,7 @@ export const importCommand: CliCommand = {
     if (!CLIP_ROLES.includes(role as ClipRole)) {
       throw new DvpError('INVALID_ARGUMENT', `--role must be one of ${CLIP_ROLES.join(', ')} (got '${role}').`);
     }
-    const project = Project.open(file);
-    try {
+    return await withProject(file, {}, async (project) => {
       const { clip, created } = await importClip(project, video, role as ClipRole, { signal: context.signal });
       if (context.values.json) {
         context.stdout(JSON.stringify({ created, clip }));
@@ -30,8 +28,6 @@ export const importCommand: CliCommand = {
       context.stdout(
         `${verb} clip ${clip.id} '${clip.name}' as ${clip.role}: ${clip.frameCount} frames at ${fps} fps, ${clip.width}x${clip.height}, ${clip.videoCodec}, ${audio}`,
       );
-    } finally {
-      project.close();
-    }
+    });
   },
 };

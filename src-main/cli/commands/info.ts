@@ -1,8 +1,7 @@
 import { listClips } from '../../engine/project/clips.js';
 import { schemaVersion } from '../../engine/project/migrate.js';
-import { Project } from '../../engine/project/project.js';
 import { formatRational } from '../../engine/media/rational.js';
-import { positional, type CliCommand } from '../command.js';
+import { positional, withProject, type CliCommand } from '../command.js';
 
 export const infoCommand: CliCommand = {
   name: 'info',
@@ -11,8 +10,7 @@ export const infoCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
-    const project = Project.open(file, { readonly: true });
-    try {
+    return await withProject(file, { readonly: true }, async (project) => {
       const clips = listClips(project);
       const summary = { file: project.file, schemaVersion: schemaVersion(project.db), createdAt: project.meta('created_at') ?? null, clips };
       if (context.values.json) {
@@ -26,8 +24,6 @@ export const infoCommand: CliCommand = {
           `  clip ${clip.id}  ${clip.role.padEnd(6)}  ${clip.name}  ${clip.frameCount} frames @ ${formatRational(clip.fps)} fps  ${clip.width}x${clip.height}  tc ${clip.startTimecode ?? '00:00:00:00'}  audio ${clip.audio.length}  ${clip.path}`,
         );
       }
-    } finally {
-      project.close();
-    }
+    });
   },
 };

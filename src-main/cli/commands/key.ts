@@ -3,8 +3,7 @@ import { applyEdit, type EditChange } from '../../engine/edit/apply-edit.js';
 import { requireControl } from '../../engine/edit/controls.js';
 import { isKeyframeType, type Handles } from '../../engine/edit/keyframes.js';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
-import { Project } from '../../engine/project/project.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 
 export const keyCommand: CliCommand = {
   name: 'key',
@@ -50,8 +49,7 @@ export const keyCommand: CliCommand = {
     const shotText = stringOption(context, 'shot');
     const shotId = shotText === undefined ? undefined : parseWholeNumber('--shot', shotText);
 
-    const project = Project.open(file);
-    try {
+    return await withProject(file, {}, async (project) => {
       const clip = resolveTargetClip(project, shotId);
       const changes: EditChange[] = [];
       if (laneMode !== undefined) changes.push({ kind: 'setLaneMode', param, mode: laneMode });
@@ -80,9 +78,7 @@ export const keyCommand: CliCommand = {
         return;
       }
       context.stdout(`${label} on clip ${clip.id} (${clip.name}). Undo with \`dvp undo ${file}\`.`);
-    } finally {
-      project.close();
-    }
+    });
   },
 };
 

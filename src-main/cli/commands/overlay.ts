@@ -1,7 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
-import { Project } from '../../engine/project/project.js';
 import { renderOverlay } from '../../engine/track/overlay.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 
 export const overlayCommand: CliCommand = {
@@ -18,8 +17,7 @@ export const overlayCommand: CliCommand = {
     const rangeText = stringOption(context, 'range');
     const frames = rangeText === undefined ? undefined : parseFrameRange(rangeText);
     const range = frames && { start: frames.first, end: frames.last };
-    const project = Project.open(file, { readonly: true });
-    try {
+    await withProject(file, { readonly: true }, async (project) => {
       const result = await renderOverlay(project, {
         clipId: Number(clipText),
         out,
@@ -30,8 +28,6 @@ export const overlayCommand: CliCommand = {
         onProgress: (progress) => context.progress('overlay', progress),
       });
       context.stdout(`Wrote ${result.frames} frames to ${result.out}.`);
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { isBindingMode } from '../../engine/edit/bindings.js';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { getClip, listClips, type Clip } from '../../engine/project/clips.js';
-import { Project } from '../../engine/project/project.js';
+import type { Project } from '../../engine/project/project.js';
 import { bindSource } from '../../engine/render/reenact.js';
 import { DvpError } from '../../shared/errors.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 import { parseId } from './render.js';
 
 /** A clip named by id, by name, or by the path of its media. */
@@ -46,8 +46,7 @@ export const reenactCommand: CliCommand = {
     const strength = strengthText === undefined ? undefined : Number(strengthText);
     if (strength !== undefined && !(strength >= 0 && strength <= 1)) throw new DvpError('INVALID_ARGUMENT', `--strength must lie in [0, 1] (got '${strengthText}').`);
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
-    const project = Project.open(file);
-    try {
+    return await withProject(file, {}, async (project) => {
       const target = resolveTargetClip(project, shotId);
       const source = findClip(project, sourceText);
       const applied = bindSource(project, { targetClipId: target.id, sourceClipId: source.id, mode, offset, ...(strength !== undefined ? { strength } : {}) });
@@ -59,8 +58,6 @@ export const reenactCommand: CliCommand = {
       context.stdout(
         `Clip ${target.id} (${target.name}) now follows clip ${source.id} (${source.name}): ${mode}, offset ${offset}, strength ${strength ?? 1} (binding ${bindingId}; \`dvp undo ${file}\` removes it).`,
       );
-    } finally {
-      project.close();
-    }
+    });
   },
 };

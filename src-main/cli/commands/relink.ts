@@ -1,7 +1,6 @@
 import { DvpError } from '../../shared/errors.js';
 import { listClips, resolveClipMedia } from '../../engine/project/clips.js';
-import { Project } from '../../engine/project/project.js';
-import { positional, type CliCommand } from '../command.js';
+import { positional, withProject, type CliCommand } from '../command.js';
 
 export const relinkCommand: CliCommand = {
   name: 'relink',
@@ -11,8 +10,7 @@ export const relinkCommand: CliCommand = {
   async run(context) {
     const file = positional(context, 0, 'the project file (FILE.dvp)');
     const search = (context.values.search as string[] | undefined) ?? [];
-    const project = Project.open(file);
-    try {
+    await withProject(file, {}, async (project) => {
       let missing = 0;
       for (const clip of listClips(project)) {
         try {
@@ -26,8 +24,6 @@ export const relinkCommand: CliCommand = {
       if (missing > 0) {
         throw new DvpError('FILE_NOT_FOUND', `${file}: ${missing} clip(s) could not be found; pass the folder that holds them with --search.`, { file });
       }
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -3,14 +3,13 @@ import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
 import { checkOutputWritable } from '../../engine/media/output-writable.js';
-import { Project } from '../../engine/project/project.js';
 import { chunkFileName, planChunks } from '../../engine/render/chunk-plan.js';
 import { isChunkFormat } from '../../engine/render/conform.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
 import { isCompositeMode, renderShotToFile, type CompositeMode, type RenderSummary } from '../../engine/render/render-shot.js';
 import { DvpError, fromFsError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
-import { positional, stringOption, type CliCommand, type CommandContext } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand, type CommandContext } from '../command.js';
 import { applyMediaLookup, CHUNK_PLAN_OPTIONS, MEDIA_LOOKUP_OPTIONS, MEDIA_LOOKUP_USAGE, parseChunkIndex, parseChunkSpec } from '../farm-options.js';
 import { parseFrameRange } from '../range.js';
 
@@ -140,8 +139,7 @@ export const renderCommand: CliCommand = {
     // First: under /proc, the pieces' `mkdir -p` would never return.
     checkOutputWritable(chunkSpec ? path.join(path.resolve(out), chunkFileName(0)) : path.resolve(out));
     // Always read-only: a render writes nothing to the project (no lock, no WAL), so it runs as well on a farm snapshot.
-    const project = Project.open(file, { readonly: true });
-    try {
+    return await withProject(file, { readonly: true }, async (project) => {
       applyMediaLookup(context, project);
       const clip = resolveTargetClip(project, shotId);
       if (chunkSpec) {
@@ -195,8 +193,6 @@ export const renderCommand: CliCommand = {
         ...(modelId !== undefined ? { modelId } : {}),
       });
       printRender(context, summary);
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -7,14 +7,13 @@ import { featherMask } from '../../engine/render/composite.js';
 import { PlateInput } from '../../engine/render/plate-input.js';
 import { synthesizeIntoPlates } from '../../engine/render/plate-synthesis.js';
 import { getClip } from '../../engine/project/clips.js';
-import { Project } from '../../engine/project/project.js';
 import { selectBackend } from '../../engine/translate/backend.js';
 import { getModel, latestModel, loadLatestCheckpoint } from '../../engine/translate/checkpoint-store.js';
 import { TranslationModel } from '../../engine/translate/model.js';
 import { modelCrop } from '../../engine/translate/model-source.js';
 import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
-import { positional, stringOption, type CliCommand } from '../command.js';
+import { positional, stringOption, withProject, type CliCommand } from '../command.js';
 import { parseFrameRange } from '../range.js';
 import { checkOutputPath } from '../../engine/media/output-guard.js';
 import { projectInputs } from '../../engine/project/project-inputs.js';
@@ -38,8 +37,7 @@ export const synthCommand: CliCommand = {
     if (!out) throw new DvpError('INVALID_ARGUMENT', 'missing --out FILE.');
     const format = path.extname(out).toLowerCase() === '.mov' ? 'prores-hq' : 'h264';
     const { backend, precision } = parseBackendOptions(context);
-    const project = Project.open(file, { readonly: true });
-    try {
+    await withProject(file, { readonly: true }, async (project) => {
       const guard = { overwrite: context.values.overwrite === true, protect: projectInputs(project) };
       checkOutputPath(out, guard);
       const id = stringOption(context, 'model');
@@ -86,8 +84,6 @@ export const synthCommand: CliCommand = {
         model.dispose();
       }
       context.stdout(`wrote ${out}: frames ${first}-${last} from model ${record.id} (step ${checkpoint.step})`);
-    } finally {
-      project.close();
-    }
+    });
   },
 };
