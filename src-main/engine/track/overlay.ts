@@ -12,7 +12,8 @@ import { DvpError } from '../../shared/errors.js';
 import { ProgressMeter, throwIfCancelled, type ProgressListener } from '../../shared/cancel.js';
 import { poseMesh, type EyeGeometry } from '../face/pose-mesh.js';
 import { FrameFlag, loadFaceModel, loadFrameLandmarks, loadTrackedFrames, type FrameRange, type TrackedFrame } from '../face/store.js';
-import { LEFT_BROW, LEFT_EYE_RING, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, MOUTH_RING, RIGHT_BROW, RIGHT_EYE_RING, SKIN_TRIANGLES } from '../face/topology.js';
+import { gazeRayEnd, LANDMARK_DOTS, MESH_EDGES } from '../face/overlay-geometry.js';
+import { trackRemedy } from '../project/remedies.js';
 import { circle, disc, line, rect, type Canvas, type Rgb } from './draw.js';
 
 export interface OverlayOptions {
@@ -32,26 +33,6 @@ const LANDMARK: Rgb = [255, 60, 60];
 const EYE: Rgb = [80, 220, 255];
 const IRIS: Rgb = [60, 110, 255];
 const GAZE: Rgb = [255, 230, 40];
-/** Gaze rays end this far (mm) from the eyeball centre. */
-const GAZE_RAY_MM = 45;
-
-/** Landmarks drawn as dots: contours a viewer can judge (lids, lips, brows, iris centres). */
-const DOT_POINTS = [...LEFT_EYE_RING, ...RIGHT_EYE_RING, ...MOUTH_RING, ...LIPS_UPPER_OUTER, ...LIPS_LOWER_OUTER, ...LEFT_BROW, ...RIGHT_BROW, 1, 152, 468, 473];
-
-const EDGES: [number, number][] = (() => {
-  const seen = new Set<number>();
-  const edges: [number, number][] = [];
-  for (let t = 0; t < SKIN_TRIANGLES.length; t += 3) {
-    for (let e = 0; e < 3; e++) {
-      const a = SKIN_TRIANGLES[t + e]!, b = SKIN_TRIANGLES[t + ((e + 1) % 3)]!;
-      const key = Math.min(a, b) * 1000 + Math.max(a, b);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push([a, b]);
-    }
-  }
-  return edges;
-})();
 
 function statusColour(flags: number | undefined): Rgb {
   if (flags === undefined || flags & (FrameFlag.NoFace | FrameFlag.Corrupt)) return [230, 30, 30];
@@ -67,11 +48,8 @@ function drawEye(canvas: Canvas, eye: EyeGeometry, fx: number, fy: number, cx: n
     line(canvas, eye.ring[2 * i]!, eye.ring[2 * i + 1]!, eye.ring[2 * j]!, eye.ring[2 * j + 1]!, EYE, 0.9);
   }
   circle(canvas, eye.irisCentre[0], eye.irisCentre[1], eye.irisRadiusPx, IRIS, 0.9);
-  const [ex, ey, ez] = eye.eyeballCentre;
-  const [dx, dy, dz] = eye.gazeDirection;
-  const reach = GAZE_RAY_MM;
-  const tx = ex + reach * dx, ty = ey + reach * dy, tz = ez + reach * dz;
-  if (tz > 1) line(canvas, eye.irisCentre[0], eye.irisCentre[1], (fx * tx) / tz + cx, (fy * ty) / tz + cy, GAZE, 1);
+  const end = gazeRayEnd(eye, { fx, fy, cx, cy });
+  if (end) line(canvas, eye.irisCentre[0], eye.irisCentre[1], end[0], end[1], GAZE, 1);
 }
 
 /** Bilinear enlargement of an RGB24 image by an integer factor. */
@@ -97,7 +75,7 @@ function upscale(rgb: Uint8Array, width: number, height: number, factor: number)
 export async function renderOverlay(project: Project, options: OverlayOptions): Promise<{ frames: number; out: string }> {
   const clip = resolveClipMedia(project, getClip(project, options.clipId));
   const model = loadFaceModel(project, clip.id);
-  if (!model) throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} has not been tracked yet; run \`dvp track ${project.file} --clip ${clip.id}\` first.`, { file: project.file });
+  if (!model) throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} has not been tracked yet.`, { file: project.file, remedy: trackRemedy(project.file, clip.id) });
   const tracked = loadTrackedFrames(project, clip.id, { which: options.raw ? 'raw' : 'smoothed' });
   const byFrame = new Map<number, TrackedFrame>(tracked.map((t) => [t.frame, t]));
   const range = options.range ?? { start: tracked[0]?.frame ?? 0, end: tracked.at(-1)?.frame ?? clip.frameCount - 1 };
@@ -129,7 +107,8 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
         const mesh = poseMesh(drawModel, tf.params);
         const v = mesh.vertices;
         const n = mesh.normals;
-        for (const [a, b] of EDGES) {
+        for (let e = 0; e < MESH_EDGES.length; e += 2) {
+          const a = MESH_EDGES[e]!, b = MESH_EDGES[e + 1]!;
           if (n[3 * a + 2]! > 0.1 && n[3 * b + 2]! > 0.1) continue; // both ends face away
           line(canvas, v[3 * a]!, v[3 * a + 1]!, v[3 * b]!, v[3 * b + 1]!, MESH, 0.35);
         }
@@ -137,7 +116,7 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
         drawEye(canvas, mesh.eyes.left, fx, fy, cx, cy);
         drawEye(canvas, mesh.eyes.right, fx, fy, cx, cy);
         const landmarks = tf.flags & FrameFlag.Tracked ? loadFrameLandmarks(project, clip.id, frame.index) : undefined;
-        if (landmarks) for (const p of DOT_POINTS) disc(canvas, scale * landmarks[2 * p]!, scale * landmarks[2 * p + 1]!, Math.max(0.6, iod / 90), LANDMARK, 0.9);
+        if (landmarks) for (const p of LANDMARK_DOTS) disc(canvas, scale * landmarks[2 * p]!, scale * landmarks[2 * p + 1]!, Math.max(0.6, iod / 90), LANDMARK, 0.9);
       }
       rect(canvas, box / 2, box / 2, box, box, statusColour(tf?.flags), 1);
       await writer.write(canvas.data);
