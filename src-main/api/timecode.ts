@@ -1,4 +1,4 @@
 // SMPTE timecode for the UI: the engine's own implementation (pure arithmetic), so the
 // viewer shows exactly the timecodes renders are stamped with.
 export { framesToTimecode, offsetTimecode, timecodeToFrames } from '../engine/media/timecode.js';
-export type { Rational } from '../engine/media/rational.js';
+export { rationalToNumber, type Rational } from '../engine/media/rational.js';

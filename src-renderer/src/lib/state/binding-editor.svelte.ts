@@ -1,5 +1,6 @@
 import { strengthLaneParam, type Binding, type BindingMode, type EditChange, type Keyframe } from '../../../../src-main/api/edit-schemas.js';
 import type { Clip } from '../../../../src-main/api/schemas.js';
+import { rationalToNumber } from '../../../../src-main/api/timecode.js';
 import type { ShotEditor } from './edit.svelte.js';
 import type { Player } from './player.svelte.js';
 
@@ -76,8 +77,8 @@ export class BindingEditor {
     if (!source || !target) return null;
     if ((binding.rangeStart !== null && frame < binding.rangeStart) || (binding.rangeEnd !== null && frame > binding.rangeEnd)) return null;
     const elapsed = frame - binding.offset;
-    const sourceFps = source.fps.num / source.fps.den;
-    const targetFps = target.fps.num / target.fps.den;
+    const sourceFps = rationalToNumber(source.fps);
+    const targetFps = rationalToNumber(target.fps);
     const index = sourceFps === targetFps ? elapsed : Math.round((elapsed * sourceFps) / targetFps);
     return index >= 0 && index < source.frameCount ? index : null;
   }

@@ -1,5 +1,5 @@
 import type { Clip } from '../../../../src-main/api/schemas.js';
-import { offsetTimecode } from '../../../../src-main/api/timecode.js';
+import { offsetTimecode, rationalToNumber } from '../../../../src-main/api/timecode.js';
 
 /** J/K/L shuttle speeds, as in every NLE: each press of L (or J) doubles, up to 8×. */
 const SHUTTLE_SPEEDS = [1, 2, 4, 8];
@@ -24,7 +24,7 @@ export class Player {
   readonly playing = $derived(this.speed !== 0);
   readonly lastFrame = $derived(this.clip ? Math.max(0, this.clip.frameCount - 1) : 0);
   readonly timecode = $derived(this.clip ? offsetTimecode(this.clip.startTimecode, this.frame, this.clip.fps) : '--:--:--:--');
-  readonly fps = $derived(this.clip ? this.clip.fps.num / this.clip.fps.den : 25);
+  readonly fps = $derived(this.clip ? rationalToNumber(this.clip.fps) : 25);
 
   private anchor = { frame: 0, time: 0 };
   private raf = 0;

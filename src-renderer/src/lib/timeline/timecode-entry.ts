@@ -1,4 +1,4 @@
-import { offsetTimecode, timecodeToFrames, type Rational } from '../../../../src-main/api/timecode.js';
+import { offsetTimecode, rationalToNumber, timecodeToFrames, type Rational } from '../../../../src-main/api/timecode.js';
 
 /**
  * What a go-to entry means: a frame number ("120") or a timecode of the clip
@@ -13,7 +13,7 @@ export function parseGoTo(text: string, startTimecode: string | null, fps: Ratio
     return { error: `“${entry}” is neither a frame number nor a timecode HH:MM:SS:FF.` };
   }
   const full = [...Array<string>(4 - parts.length).fill('00'), ...parts].map((p) => p.padStart(2, '0'));
-  const rate = Math.round(fps.num / fps.den);
+  const rate = Math.round(rationalToNumber(fps));
   if (Number(full[3]) >= rate) return { error: `frame ${full[3]} does not exist at ${rate} fps (frames run 00–${String(rate - 1).padStart(2, '0')}).` };
   const start = offsetTimecode(startTimecode, 0, fps);
   const drop = /[;.]/.test(start);
