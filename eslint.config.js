@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     // The engine and everything that runs beside it in Node: no Electron, no main, no UI.
-    files: ['src-main/engine/**/*.ts', 'src-main/host/**/*.ts', 'src-main/server/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/shared/**/*.ts', 'bench/**/*.ts'],
+    files: ['src-main/engine/**/*.ts', 'src-main/engine-process/**/*.ts', 'src-main/host/**/*.ts', 'src-main/server/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/shared/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -57,7 +57,7 @@ export default tseslint.config(
           patterns: [
             restrict(NODE_BUILTINS, 'The API module runs in the renderer too: no Node built-ins.'),
             { regex: '/engine/(?!media/(timecode|rational)\\.js$)', message: 'The API may use only the engine\'s pure timecode modules.' },
-            restrict(['**/host/**', '**/server/**', '**/cli/**', ...MAIN_ONLY, ...PRELOAD, ...RENDERER], 'The API module depends on no process.'),
+            restrict(['**/host/**', '**/engine-process/**', '**/server/**', '**/cli/**', ...MAIN_ONLY, ...PRELOAD, ...RENDERER], 'The API module depends on no process.'),
           ],
         },
       ],
@@ -87,7 +87,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks to main only through window.dvp (the preload bridge).' }],
           patterns: [
             restrict(NODE_BUILTINS, 'The renderer has no Node.'),
-            restrict(['**/src-main/engine/**', '**/src-main/host/**', '**/src-main/server/**', '**/src-main/cli/**', '**/src-main/app/**'], 'The renderer may import only src-main/api and src-main/shared.'),
+            restrict(['**/src-main/engine/**', '**/src-main/engine-process/**', '**/src-main/host/**', '**/src-main/server/**', '**/src-main/cli/**', '**/src-main/app/**'], 'The renderer may import only src-main/api and src-main/shared.'),
           ],
         },
       ],

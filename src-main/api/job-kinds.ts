@@ -6,7 +6,7 @@ import { CompositeModeSchema, FrameRangeSchema, LossesSchema, RenderAudioSchema 
 /**
  * Every kind of long job, declared once: its parameters, its result, and whether it needs
  * the GPU (one at a time) or only CPU (runs alongside). The engine registers one runner
- * per kind in `src-main/host/engine/job-runners.ts`; the compiler checks the two agree.
+ * per kind in `src-main/engine-process/job-runners.ts`; the compiler checks the two agree.
  */
 export interface JobKindSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   resource: 'gpu' | 'cpu';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export function engineEntry(): { module: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  const module = path.join(path.dirname(here), 'engine', fromSource ? 'engine-main.ts' : 'engine-main.js');
+  const module = path.join(path.dirname(here), '..', 'engine-process', fromSource ? 'engine-main.ts' : 'engine-main.js');
   if (!existsSync(module)) throw new Error(`The engine entry ${module} is missing; rebuild DVP Studio (npm run build).`);
   return { module, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }

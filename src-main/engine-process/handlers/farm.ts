@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Methods } from '../../../api/methods.js';
-import { getClip } from '../../../engine/project/clips.js';
-import { farmInfo } from '../../../farm/farm-info.js';
-import { farmRenderSlurm, farmStatus, isActiveState } from '../../../farm/farm-render.js';
-import { DvpError } from '../../../shared/errors.js';
+import type { Methods } from '../../api/methods.js';
+import { getClip } from '../../engine/project/clips.js';
+import { farmInfo } from '../../farm/farm-info.js';
+import { farmRenderSlurm, farmStatus, isActiveState } from '../../farm/farm-render.js';
+import { DvpError } from '../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
 
 /**

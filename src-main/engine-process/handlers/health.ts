@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { InternalMethods } from '../../engine-internal.js';
-import { DvpError } from '../../../shared/errors.js';
+import type { InternalMethods } from '../../host/engine-internal.js';
+import { DvpError } from '../../shared/errors.js';
 
 /**
  * The host's health check, and the test hook that makes it fail. `test.hang` blocks the

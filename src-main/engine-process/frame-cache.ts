@@ -1,5 +1,5 @@
-import { readFrames, type RgbFrame } from '../../engine/media/frame-reader.js';
-import type { VideoInfo } from '../../engine/media/probe.js';
+import { readFrames, type RgbFrame } from '../engine/media/frame-reader.js';
+import type { VideoInfo } from '../engine/media/probe.js';
 
 interface Decode {
   key: string;

@@ -1,4 +1,4 @@
-import type { JobKind, JobParams, JobResult } from '../../api/job-kinds.js';
+import type { JobKind, JobParams, JobResult } from '../api/job-kinds.js';
 import type { JobRunner } from './jobs/job-context.js';
 import { runRender } from './jobs/render.js';
 import { runTrack } from './jobs/track.js';

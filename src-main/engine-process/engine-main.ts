@@ -1,14 +1,14 @@
-import { jobKindSpec } from '../../api/job-kinds.js';
-import { isMethodName, methods } from '../../api/methods.js';
-import { fail, ok, toApiError, type ApiResult } from '../../api/result.js';
-import { summarise } from '../../api/wire.js';
-import type { Progress } from '../../shared/cancel.js';
-import { DvpError } from '../../shared/errors.js';
-import { HostToEngineSchema, type EngineToHost } from '../engine-protocol.js';
-import { internalMethods, isInternalMethod } from '../engine-internal.js';
+import { jobKindSpec } from '../api/job-kinds.js';
+import { isMethodName, methods } from '../api/methods.js';
+import { fail, ok, toApiError, type ApiResult } from '../api/result.js';
+import { summarise } from '../api/wire.js';
+import type { Progress } from '../shared/cancel.js';
+import { DvpError } from '../shared/errors.js';
+import { HostToEngineSchema, type EngineToHost } from '../host/engine-protocol.js';
+import { internalMethods, isInternalMethod } from '../host/engine-internal.js';
 import { openHostChannel } from './channel.js';
 import { EngineContext } from './engine-context.js';
-import { engineHandlers, type EngineMethodName } from './handlers.js';
+import { engineHandlers, type EngineMethodName } from './handlers/index.js';
 import { jobRunner } from './job-runners.js';
 
 /**

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { TrainingSource } from '../../../engine/translate/dataset.js';
+import type { TrainingSource } from '../../engine/translate/dataset.js';
 
 /**
  * A training source that gives the engine's event loop a turn before every sample. The

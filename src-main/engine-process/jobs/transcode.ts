@@ -1,8 +1,8 @@
-import type { JobParams, JobResult } from '../../../api/job-kinds.js';
-import { transcode } from '../../../engine/media/transcode.js';
-import { API_OVERWRITE_HINT } from '../../../engine/media/output-guard.js';
-import { clipVideoInfo, getClip, resolveClipMedia } from '../../../engine/project/clips.js';
-import { projectInputs } from '../../../engine/project/project-inputs.js';
+import type { JobParams, JobResult } from '../../api/job-kinds.js';
+import { transcode } from '../../engine/media/transcode.js';
+import { API_OVERWRITE_HINT } from '../../engine/media/output-guard.js';
+import { clipVideoInfo, getClip, resolveClipMedia } from '../../engine/project/clips.js';
+import { projectInputs } from '../../engine/project/project-inputs.js';
 import type { JobContext } from './job-context.js';
 
 /** Re-encodes a project clip (or a range of it) with the engine's transcoder. */

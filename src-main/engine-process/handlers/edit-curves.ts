@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { Curves, CurvesParamsSchema } from '../../../api/edit-schemas.js';
-import { shotCurves } from '../../../engine/edit/shot-curves.js';
-import { getClip } from '../../../engine/project/clips.js';
-import { renderMeasure } from '../../../engine/render/render-model.js';
+import type { Curves, CurvesParamsSchema } from '../../api/edit-schemas.js';
+import { shotCurves } from '../../engine/edit/shot-curves.js';
+import { getClip } from '../../engine/project/clips.js';
+import { renderMeasure } from '../../engine/render/render-model.js';
 import type { EngineContext } from '../engine-context.js';
 
 /** `edit.curves`: the engine's shot curves, measured as a default render measures them, in the API's shape. */

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { EventName, PayloadOf } from '../../api/events.js';
-import type { ProjectInfo } from '../../api/schemas.js';
-import { schemaVersion } from '../../engine/project/migrate.js';
-import type { Project } from '../../engine/project/project.js';
-import { TrackedClips } from '../../engine/edit/tracked-clips.js';
-import { DvpError } from '../../shared/errors.js';
+import type { EventName, PayloadOf } from '../api/events.js';
+import type { ProjectInfo } from '../api/schemas.js';
+import { schemaVersion } from '../engine/project/migrate.js';
+import type { Project } from '../engine/project/project.js';
+import { TrackedClips } from '../engine/edit/tracked-clips.js';
+import { DvpError } from '../shared/errors.js';
 import { FrameCache } from './frame-cache.js';
 
 /** What the engine holds between requests: the open project and the decoded-frame cache. */

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { History, ShotEdit } from '../../../api/edit-schemas.js';
-import type { Methods } from '../../../api/methods.js';
-import { applyEdit, type Edit } from '../../../engine/edit/apply-edit.js';
-import { historyState, redo, undo, type HistoryEntry } from '../../../engine/edit/history.js';
-import { loadShotEdit } from '../../../engine/edit/shot-edit.js';
-import { getClip } from '../../../engine/project/clips.js';
-import type { Project } from '../../../engine/project/project.js';
-import { DvpError } from '../../../shared/errors.js';
+import type { History, ShotEdit } from '../../api/edit-schemas.js';
+import type { Methods } from '../../api/methods.js';
+import { applyEdit, type Edit } from '../../engine/edit/apply-edit.js';
+import { historyState, redo, undo, type HistoryEntry } from '../../engine/edit/history.js';
+import { loadShotEdit } from '../../engine/edit/shot-edit.js';
+import { getClip } from '../../engine/project/clips.js';
+import type { Project } from '../../engine/project/project.js';
+import { DvpError } from '../../shared/errors.js';
 import type { EngineContext } from '../engine-context.js';
 import { curvesHandler } from './edit-curves.js';
 

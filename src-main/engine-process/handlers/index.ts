@@ -7,12 +7,12 @@ import { encodePng } from '../../engine/media/png.js';
 import { clipVideoInfo, getClip, listClips, type Clip } from '../../engine/project/clips.js';
 import { importClip } from '../../engine/project/import-clip.js';
 import { Project } from '../../engine/project/project.js';
-import type { InternalMethods } from '../engine-internal.js';
-import { projectInfo, type EngineContext } from './engine-context.js';
-import { pipelineHandlers } from './handlers/pipeline.js';
-import { editHandlers } from './handlers/edit.js';
-import { farmHandlers } from './handlers/farm.js';
-import { healthHandlers } from './handlers/health.js';
+import type { InternalMethods } from '../../host/engine-internal.js';
+import { projectInfo, type EngineContext } from '../engine-context.js';
+import { pipelineHandlers } from './pipeline.js';
+import { editHandlers } from './edit.js';
+import { farmHandlers } from './farm.js';
+import { healthHandlers } from './health.js';
 
 type EngineSpecs = Pick<Methods, MethodsOn<'engine'>> & InternalMethods;
 type Handler<S extends MethodSpec> = (params: z.infer<S['params']>, engine: EngineContext) => Promise<z.infer<S['result']>> | z.infer<S['result']>;

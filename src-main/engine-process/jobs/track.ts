@@ -1,5 +1,5 @@
-import type { JobParams, JobResult } from '../../../api/job-kinds.js';
-import { trackClip } from '../../../engine/track/track-clip.js';
+import type { JobParams, JobResult } from '../../api/job-kinds.js';
+import { trackClip } from '../../engine/track/track-clip.js';
 import type { JobContext } from './job-context.js';
 
 /** Tracks a clip (or a range) with the engine's tracker, exactly as `dvp track` does. */

@@ -1,4 +1,4 @@
-import type { Progress } from '../../../shared/cancel.js';
+import type { Progress } from '../../shared/cancel.js';
 import type { EngineContext } from '../engine-context.js';
 
 /** What a job runner gets besides its parameters (its own module, so the runners and their registry do not import each other). */

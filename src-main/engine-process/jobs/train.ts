@@ -1,14 +1,14 @@
-import type { JobParams, JobResult } from '../../../api/job-kinds.js';
-import { getClip } from '../../../engine/project/clips.js';
-import type { Project } from '../../../engine/project/project.js';
-import { selectBackend } from '../../../engine/translate/backend.js';
-import { createModel, getModel, listModels, type ModelRecord } from '../../../engine/translate/checkpoint-store.js';
-import { evaluationSchedule, presetConfig } from '../../../engine/translate/config.js';
-import { openModelSource, planFaceData, type FaceData } from '../../../engine/translate/model-source.js';
-import { train } from '../../../engine/translate/trainer.js';
-import { DvpError } from '../../../shared/errors.js';
+import type { JobParams, JobResult } from '../../api/job-kinds.js';
+import { getClip } from '../../engine/project/clips.js';
+import type { Project } from '../../engine/project/project.js';
+import { selectBackend } from '../../engine/translate/backend.js';
+import { createModel, getModel, listModels, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
+import { evaluationSchedule, presetConfig } from '../../engine/translate/config.js';
+import { openModelSource, planFaceData, type FaceData } from '../../engine/translate/model-source.js';
+import { train } from '../../engine/translate/trainer.js';
+import { DvpError } from '../../shared/errors.js';
 import type { JobContext } from './job-context.js';
-import { LossRecorder, modelArtefactDir } from '../../../engine/translate/training-files.js';
+import { LossRecorder, modelArtefactDir } from '../../engine/translate/training-files.js';
 import { yieldingSource } from './yielding-source.js';
 
 /** `native`, or `native bf16` when the convolutions run in bf16. */
