@@ -32,8 +32,8 @@ export function planChunks(range: { first: number; last: number }, by: ChunkSpec
   const frames = last - first + 1;
   const chunks: RenderChunk[] = [];
   if ('chunks' in by) {
-    wholeNumber(by.chunks, '--chunks');
-    if (by.chunks > frames) throw new DvpError('INVALID_ARGUMENT', `--chunks ${by.chunks} is more than the ${frames} frame(s) of ${first}-${last}.`);
+    wholeNumber(by.chunks, 'the number of chunks');
+    if (by.chunks > frames) throw new DvpError('INVALID_ARGUMENT', `${by.chunks} chunks are more than the ${frames} frame(s) of ${first}-${last}.`);
     const base = Math.floor(frames / by.chunks);
     const longer = frames % by.chunks;
     let start = first;
@@ -43,7 +43,7 @@ export function planChunks(range: { first: number; last: number }, by: ChunkSpec
       start += size;
     }
   } else {
-    wholeNumber(by.chunkFrames, '--chunk-frames');
+    wholeNumber(by.chunkFrames, 'the frames per chunk');
     for (let start = first, index = 0; start <= last; start += by.chunkFrames, index++) {
       chunks.push({ index, first: start, last: Math.min(last, start + by.chunkFrames - 1) });
     }

@@ -154,11 +154,17 @@ async function chooseNamed(request: BackendName): Promise<Omit<BackendChoice, 'p
         }
         failures.push(`${TFJS_PACKAGES[which]}: ${status.reason}`);
       }
-      throw new DvpError('BACKEND_UNAVAILABLE', `The tensorflow backend is not available (${failures.join('; ')}); install @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, or use --backend native or wasm.`);
+      throw new DvpError('BACKEND_UNAVAILABLE', `The tensorflow backend is not available (${failures.join('; ')}).`, {
+        remedy: { cli: 'install @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, or use --backend native or wasm.', gui: 'Choose the native or wasm backend.' },
+      });
     }
     case 'native': {
       const status = nativeStatus();
-      if (!status.ok) throw new DvpError('BACKEND_UNAVAILABLE', `The native backend is not available: ${status.reason}. Use --backend wasm, or see native/README.md.`);
+      if (!status.ok) {
+        throw new DvpError('BACKEND_UNAVAILABLE', `The native backend is not available: ${status.reason}.`, {
+          remedy: { cli: 'use --backend wasm, or see native/README.md.', gui: 'Choose the wasm backend, or build the native one (native/README.md).' },
+        });
+      }
       await activate('native');
       return { name: 'native', provider: status.provider, reason: `native: ${status.provider} as requested.` };
     }
@@ -175,11 +181,15 @@ async function chooseNamed(request: BackendName): Promise<Omit<BackendChoice, 'p
 function checkPrecision(backend: BackendName, precision: Precision): void {
   if (precision === 'f32') return;
   if (backend !== 'native') {
-    throw new DvpError('BACKEND_UNAVAILABLE', `bf16 precision needs the native backend; the ${backend} backend computes in f32. Use --precision f32 or --backend native.`);
+    throw new DvpError('BACKEND_UNAVAILABLE', `bf16 precision needs the native backend; the ${backend} backend computes in f32.`, {
+      remedy: { cli: 'use --precision f32 or --backend native.', gui: 'Choose f32 precision or the native backend.' },
+    });
   }
   const loaded = loadNativeAddon();
   if ('addon' in loaded && !loaded.addon.info().bf16) {
-    throw new DvpError('BACKEND_UNAVAILABLE', `This CPU has no native bf16 arithmetic (oneDNN dispatches to ${loaded.addon.info().isa}; bf16 needs avx512_bf16 or AMX). Use --precision f32.`);
+    throw new DvpError('BACKEND_UNAVAILABLE', `This CPU has no native bf16 arithmetic (oneDNN dispatches to ${loaded.addon.info().isa}; bf16 needs avx512_bf16 or AMX).`, {
+      remedy: { cli: 'use --precision f32.', gui: 'Choose f32 precision.' },
+    });
   }
 }
 
