@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiCallError } from '../../src-main/api/client.js';
+import { guiText } from '../../src-main/api/errors.js';
 import { readFrame } from '../../src-main/engine/media/frame-reader.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
@@ -36,7 +37,7 @@ describe('API contract against the real engine (child-process host)', () => {
   it('refuses clip calls without a project, with a readable message', async () => {
     const result = await backend.api.request('clip.list', {});
     assert.equal(result.ok, false);
-    assert.ok(!result.ok && result.error.code === 'NO_PROJECT' && /open or create a project/.test(result.error.message));
+    assert.ok(!result.ok && result.error.code === 'NO_PROJECT' && /open or create a project/i.test(guiText(result.error)), JSON.stringify(result));
   });
 
   it('creates a project, imports clips with roles, lists them, and announces the change', async () => {
