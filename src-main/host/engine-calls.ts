@@ -30,6 +30,12 @@ export class EngineCalls {
     call?.resolve(result);
   }
 
+  /** Whether a call to one of `methods` is waiting for its answer. */
+  isWaitingFor(methods: ReadonlySet<string>): boolean {
+    for (const call of this.pending.values()) if (methods.has(call.method)) return true;
+    return false;
+  }
+
   /** The engine is gone: every call still waiting fails, saying why. */
   failAll(reason: string): void {
     for (const [id, call] of this.pending) {

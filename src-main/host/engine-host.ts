@@ -10,6 +10,12 @@ import type { EngineToHost } from './engine-protocol.js';
 import { EngineSupervisor } from './engine-supervisor.js';
 import { JobQueue } from './job-queue.js';
 
+/**
+ * Calls that run a network pass on the engine's event loop (seconds on a slow CPU, one
+ * synchronous call): while one is answered, the engine gets the long silence limit, as a GPU job does.
+ */
+const NETWORK_CALLS: ReadonlySet<string> = new Set(['synth.frame']);
+
 export interface EngineHostOptions {
   spawn: EngineSpawner;
   log?: (line: string) => void;
@@ -83,7 +89,8 @@ export class EngineHost {
         gone: (reason) => this.engineGone(reason),
         status: (status) => this.emit('engine.status', status),
         ping: () => void this.calls.send('engine.ping', {}),
-        silenceLimitMs: () => (this.jobs.isWorking('gpu') ? (options.busyUnresponsiveMs ?? 120_000) : (options.unresponsiveMs ?? 7_000)),
+        silenceLimitMs: () =>
+          this.jobs.isWorking('gpu') || this.calls.isWaitingFor(NETWORK_CALLS) ? (options.busyUnresponsiveMs ?? 120_000) : (options.unresponsiveMs ?? 7_000),
       },
     );
     this.roots = new AllowedRoots(this, options.roots ?? []);
