@@ -75,7 +75,7 @@ export function composeShot(inputs: ShotInputs, start = 0, count = inputs.target
     throw new DvpError('INVALID_ARGUMENT', `frames ${start}–${start + count - 1} are outside the shot's ${frameCount} frames.`);
   }
   const bindings = prepareBindings(inputs, start, count);
-  const lanes = orderedLanes(inputs.lanes).map(({ lane, control }) => ({ lane, control, values: sampleLane(lane.keys, start, count) }));
+  const lanes = activeControlLanes(inputs.lanes).map(({ lane, control }) => ({ lane, control, values: sampleLane(lane.keys, start, count) }));
   const out = allocateSequence(count);
   const frame = emptyFrame();
   const scratch: Scratch = { delta: new Float64Array(EXPRESSION_DIMS), targetMouth: new Float64Array(EXPRESSION_DIMS), sourceMouth: new Float64Array(EXPRESSION_DIMS) };
@@ -179,8 +179,8 @@ function applyLaneValue(mode: LaneMode, control: ControlDef, frame: EditFrame, v
   offsetControl(control, frame, delta, rig);
 }
 
-/** Unmuted control lanes in the control table's order, so the result does not depend on storage order. */
-function orderedLanes(lanes: readonly Lane[]): { lane: Lane; control: ControlDef }[] {
+/** Unmuted control lanes with keys, in the control table's order (the result does not depend on storage order); throws on an unknown lane. Compose and the region masks both use it. */
+export function activeControlLanes(lanes: readonly Lane[]): { lane: Lane; control: ControlDef }[] {
   const ordered: { lane: Lane; control: ControlDef }[] = [];
   for (const control of CONTROLS) {
     for (const lane of lanes) if (lane.param === control.name && lane.keys.length > 0 && !lane.muted) ordered.push({ lane, control });

@@ -1,6 +1,6 @@
 import { sourceFrameFor, type BindingMode } from '../edit/bindings.js';
-import type { ShotInputs } from '../edit/compose.js';
-import { CONTROLS, type ControlDef } from '../edit/controls.js';
+import { activeControlLanes, type ShotInputs } from '../edit/compose.js';
+import type { ControlDef } from '../edit/controls.js';
 import { sampleLane } from '../edit/lane-curve.js';
 import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, POSE_DIMS, type ParamSequence } from '../edit/parameters.js';
 
@@ -74,11 +74,11 @@ export function editRegions(inputs: ShotInputs, composed: ParamSequence, start: 
   const count = composed.frameCount;
   const out = new Uint8Array(count);
   const tracked = inputs.target.params;
-  const lanes = CONTROLS.flatMap((control) =>
-    inputs.lanes
-      .filter((lane) => lane.param === control.name && lane.keys.length > 0 && !lane.muted)
-      .map((lane) => ({ region: controlRegion(control), absolute: lane.mode === 'absolute', values: sampleLane(lane.keys, start, count) })),
-  );
+  const lanes = activeControlLanes(inputs.lanes).map(({ lane, control }) => ({
+    region: controlRegion(control),
+    absolute: lane.mode === 'absolute',
+    values: sampleLane(lane.keys, start, count),
+  }));
   for (let i = 0; i < count; i++) {
     const frame = start + i;
     let bits = 0;
