@@ -6,13 +6,16 @@ import type { Project } from '../engine/project/project.js';
 import { TrackedClips } from '../engine/edit/tracked-clips.js';
 import { DvpError } from '../shared/errors.js';
 import { FrameCache } from './frame-cache.js';
+import { OpenRender } from './open-render.js';
 
-/** What the engine holds between requests: the open project and the decoded-frame cache. */
+/** What the engine holds between requests: the open project and what is cached from it (decoded frames, tracked clips, the open render). */
 export class EngineContext {
   private current: Project | null = null;
   readonly frames = new FrameCache();
   /** Face models and tracked clips of the open project, reloaded when tracking rewrites them. */
   readonly trackedClips = new TrackedClips();
+  /** The render the viewer's synthesized frames come from, kept open between frames. */
+  readonly openRender = new OpenRender();
 
   constructor(private readonly emitEvent: <E extends EventName>(event: E, payload: PayloadOf<E>) => void) {}
 
@@ -37,6 +40,7 @@ export class EngineContext {
     this.current = project;
     this.frames.clear();
     this.trackedClips.clear();
+    this.openRender.close();
     this.projectChanged();
   }
 
@@ -49,6 +53,7 @@ export class EngineContext {
   }
 
   close(): void {
+    this.openRender.close();
     this.current?.close();
     this.current = null;
   }

@@ -14,7 +14,7 @@ import type { Project } from '../../engine/project/project.js';
 import { EditedShot } from '../../engine/render/edited-shot.js';
 import { regionNames } from '../../engine/render/edit-regions.js';
 import { maskArea, RegionMasker } from '../../engine/render/region-mask.js';
-import { frameMask, openShotRender, type CompositeMode } from '../../engine/render/render-shot.js';
+import { frameMask, type CompositeMode } from '../../engine/render/render-shot.js';
 import { backendStatuses, currentBackend, type BackendStatus } from '../../engine/translate/backend.js';
 import { getModel, listCheckpoints, listModels, listRuns, type ModelRecord } from '../../engine/translate/checkpoint-store.js';
 import { PRESETS } from '../../engine/translate/config.js';
@@ -122,26 +122,19 @@ function conditionImages(project: Project, clipId: number, frame: number, size: 
   };
 }
 
-async function synthFrame(project: Project, clipId: number, frame: number, modelId: number | undefined): Promise<z.infer<Methods['synth.frame']['result']>> {
+async function synthFrame(engine: EngineContext, clipId: number, frame: number, modelId: number | undefined): Promise<z.infer<Methods['synth.frame']['result']>> {
   // The viewer's synthesized pane shows what the network draws: the whole crop, not only what an edit changes.
-  const render = await openShotRender(project, { clipId, range: { first: frame, last: frame }, composite: 'crop', ...(modelId !== undefined ? { modelId } : {}) });
-  try {
-    for await (const rendered of render.frames()) {
-      const { x, y, size } = render.shot.conditioning.crop;
-      return {
-        clipId,
-        frame,
-        modelId: render.modelId,
-        checkpointStep: render.checkpointStep,
-        synthesized: rendered.synthesized,
-        image: png({ width: rendered.width, height: rendered.height, channels: 3, data: rendered.data }),
-        crop: { x, y, size },
-      };
-    }
-    throw new DvpError('INTERNAL', `Frame ${frame} of clip ${clipId} could not be read for synthesis.`);
-  } finally {
-    render.dispose();
-  }
+  const frames = await engine.openRender.frames(engine.requireProject(), { clipId, composite: 'crop', ...(modelId !== undefined ? { modelId } : {}) });
+  const rendered = await frames.frame(frame);
+  return {
+    clipId,
+    frame,
+    modelId: frames.modelId,
+    checkpointStep: frames.checkpointStep,
+    synthesized: rendered.synthesized,
+    image: png({ width: rendered.width, height: rendered.height, channels: 3, data: rendered.data }),
+    crop: frames.crop,
+  };
 }
 
 /** One frame's composite mask as a render would blend it (no model needed: the mask comes from the face model and the edit). */
@@ -210,7 +203,7 @@ export const pipelineHandlers: { [M in PipelineMethod]: PipelineHandler<M> } = {
 
   'condition.images': ({ clipId, frame, size }, engine) => conditionImages(engine.requireProject(), clipId, frame, size ?? DEFAULT_CONDITION_SIZE),
 
-  'synth.frame': ({ clipId, frame, modelId }, engine) => synthFrame(engine.requireProject(), clipId, frame, modelId),
+  'synth.frame': ({ clipId, frame, modelId }, engine) => synthFrame(engine, clipId, frame, modelId),
 
   'render.mask': ({ clipId, frame, composite }, engine) => renderMask(engine.requireProject(), clipId, frame, composite ?? 'region'),
 

@@ -52,7 +52,7 @@ export function findRenderModel(project: Project, clip: Clip, modelId?: number):
 }
 
 /** The model a render of the clip picks without `modelId`: the newest face model with a checkpoint, else the newest face model. */
-function defaultRenderModel(project: Project, clipId: number): ModelRecord | undefined {
+export function defaultRenderModel(project: Project, clipId: number): ModelRecord | undefined {
   const candidates = listModels(project).filter((m) => m.clipId === clipId && faceDataOf(m) !== undefined).reverse();
   return candidates.find((m) => listCheckpoints(project, m.id).length > 0) ?? candidates[0];
 }

@@ -169,8 +169,8 @@ export interface ShotRender {
   modelId: number;
   checkpointStep: number;
   composite: CompositeMode;
-  /** The rendered frames in order (RGB, or RGBA with the matte as alpha). */
-  frames(options?: { alpha?: boolean; signal?: AbortSignal }): AsyncGenerator<RenderedFrame>;
+  /** The rendered frames in order (RGB, or RGBA with the matte as alpha), from `from` (the range's first frame by default) to the range's last. */
+  frames(options?: { alpha?: boolean; signal?: AbortSignal; from?: number }): AsyncGenerator<RenderedFrame>;
   /**
    * The blend weights of `frame` over the shot crop: the region mask (empty where the plate
    * passes through), or the crop feather in crop mode (empty on frames without a face).
@@ -222,13 +222,17 @@ export async function openShotRender(project: Project, options: RenderShotOption
     checkpointStep: checkpoint.step,
     composite,
     frames(frameOptions = {}) {
+      const start = frameOptions.from ?? first;
+      if (!Number.isInteger(start) || start < first || start > last) {
+        throw new DvpError('INVALID_ARGUMENT', `Frame ${start} is outside the rendered frames ${first}-${last} of clip ${clip.id} (${clip.name}).`);
+      }
       const scratch = emptyParams();
       const sequence = shot.conditioning.sequence((f) => shot.params(f, scratch));
       const signal = frameOptions.signal ?? options.signal;
-      const count = last - first + 1;
-      const fullPlates = readFrames(clip.path, info, { start: first, count, ...(signal ? { signal } : {}) });
+      const count = last - start + 1;
+      const fullPlates = readFrames(clip.path, info, { start, count, ...(signal ? { signal } : {}) });
       const plateInput = record.config.network.plate ? new PlateInput(shot.conditioning) : undefined;
-      const plates = plateInput ? plateInput.follow(fullPlates, { first, count }, signal) : fullPlates;
+      const plates = plateInput ? plateInput.follow(fullPlates, { first: start, count }, signal) : fullPlates;
       const edited = emptyParams();
       const inputFor = (f: number): Float32Array | undefined => {
         if (!shot.synthesizes(f)) return undefined;

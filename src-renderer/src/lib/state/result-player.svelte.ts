@@ -146,7 +146,14 @@ export class ResultPlayer {
   private async aheadOfPlayhead(viewer: ReglViewer, key: ResultKey): Promise<void> {
     const speed = this.player.speed;
     const lead = Math.min(MAX_LEAD, Math.ceil(this.secondsPerFrame * this.player.fps * Math.abs(speed)) + 1);
-    const frame = Math.min(this.player.lastFrame, Math.max(0, key.frame + Math.sign(speed) * lead));
+    const step = Math.sign(speed);
+    if (step === 0) return;
+    const end = step > 0 ? this.player.lastFrame : 0;
+    let frame = Math.min(this.player.lastFrame, Math.max(0, key.frame + step * lead));
+    // Aim past the frames already made; with all of them made there is nothing to ask (and asking the
+    // cache in a loop would never yield to the page).
+    while (frame !== end && this.cache.cached({ ...key, frame })) frame += step;
+    if (this.cache.cached({ ...key, frame })) return;
     try {
       const result = await this.timed({ ...key, frame });
       if (this.gl !== viewer || !this.player.playing) return;
