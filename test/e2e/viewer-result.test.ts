@@ -83,6 +83,21 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
     await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"]').waitFor();
     await page.waitForTimeout(200);
     assert.ok(difference(result, await pixels(page)).changed < 50, 'A/B again: the result, from the cache at once');
+
+    // The same from the keyboard: A swaps, the number keys pick a view.
+    await page.keyboard.press('a');
+    await page.locator('[data-testid=viewer-canvas][data-contents="original"]').waitFor();
+    await page.keyboard.press('a');
+    await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"]').waitFor();
+    await page.keyboard.press('3');
+    await page.locator('[data-testid=viewer-canvas][data-contents="conditioning"]').waitFor();
+    assert.equal(await page.getByTestId('show-conditioning').getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('a');
+    await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"]').waitFor();
+    await page.keyboard.press('1');
+    await page.locator('[data-testid=viewer-canvas][data-contents="original"]').waitFor();
+    await page.keyboard.press('2');
+    await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"][data-synth-frame="8"]').waitFor();
   });
 
   it('draws the composite mask over the Result view, and shows it alone as the Mask view', async () => {

@@ -3,6 +3,7 @@ import type { Player } from './state/player.svelte.js';
 import type { Studio } from './state/studio.svelte.js';
 import type { UiState } from './state/ui.svelte.js';
 import type { ViewerState } from './state/viewer.svelte.js';
+import type { PaneContent } from './viewer/layout.js';
 
 export interface Shortcut {
   keys: string;
@@ -29,6 +30,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'I / O', action: 'Mark in / out at the playhead (the render range)' },
   { keys: 'Shift + O', action: 'Tracking overlays on / off (mesh, landmarks, eyes and gaze)' },
   { keys: 'C', action: 'Compare: single → side by side → wipe' },
+  { keys: '1 / 2 / 3 / 4', action: 'View Original / Result / Conditioning / Mask (a target clip\'s result, conditioning and mask)' },
+  { keys: 'A', action: 'A/B: switch between the two last views' },
   { keys: 'Double-click a lane', action: 'Add a keyframe there' },
   { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
   { keys: 'Shift while dragging', action: 'Move along one axis only (the first one moved)' },
@@ -46,6 +49,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '?', action: 'This help' },
   { keys: 'Esc', action: 'Close a dialog' },
 ];
+
+/** The number keys' views, in the toolbar's order. */
+const VIEW_KEYS: Readonly<Record<string, PaneContent>> = { '1': 'original', '2': 'synthesized', '3': 'conditioning', '4': 'mask' };
 
 export interface ShortcutTargets {
   studio: Studio;
@@ -109,6 +115,8 @@ export function handleShortcut(event: KeyboardEvent, { player, ui, editor, view 
   else if (event.key === 'o') player.markOut();
   else if (view && event.key === 'O') view.toggleOverlays();
   else if (view && (event.key === 'c' || event.key === 'C')) view.cycleCompare();
+  else if (view && player.clip?.role === 'target' && (event.key === 'a' || event.key === 'A')) view.swap();
+  else if (view && VIEW_KEYS[event.key] && (VIEW_KEYS[event.key] === 'original' || player.clip?.role === 'target')) view.showContent(VIEW_KEYS[event.key]!);
   else handled = false;
   if (handled) event.preventDefault();
 }
