@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'PROJECT_LOCKED',
   /** The project is open read-only and the request would change it. */
   'PROJECT_READONLY',
+  /** Another project cannot be opened (or this one closed) while this one's jobs are queued or running. */
+  'PROJECT_BUSY',
   'NOT_FOUND',
   'OUTPUT_UNWRITABLE',
   /** The output path exists and replacing it was not asked for (`--overwrite`, or `overwrite: true` after the UI confirmed). */

@@ -67,6 +67,8 @@ export const JobSchema = z.object({
   title: z.string(),
   /** 'gpu' jobs run one at a time; 'cpu' jobs run alongside them. */
   resource: z.enum(['gpu', 'cpu']),
+  /** The project the job was started in (null: none was open). */
+  project: z.string().nullable(),
   status: JobStatusSchema,
   progress: ProgressSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string(), remedy: RemedySchema.optional() }).nullable(),

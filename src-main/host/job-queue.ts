@@ -42,8 +42,8 @@ export class JobQueue {
     return this.entries.get(id)?.job;
   }
 
-  /** Validates the parameters against the kind's schema and queues the job. */
-  enqueue(kind: string, params: unknown): Job {
+  /** Validates the parameters against the kind's schema and queues the job, for `project` (the open project's file). */
+  enqueue(kind: string, params: unknown, project: string | null): Job {
     const spec = jobKindSpec(kind);
     if (!spec) throw new DvpError('INVALID_ARGUMENT', `'${kind}' is not a kind of job DVP Studio knows.`);
     const parsed = spec.params.safeParse(params);
@@ -53,6 +53,7 @@ export class JobQueue {
       kind,
       title: spec.title(parsed.data),
       resource: spec.resource,
+      project,
       status: 'queued',
       progress: null,
       error: null,
@@ -124,6 +125,11 @@ export class JobQueue {
     for (const entry of this.entries.values()) {
       if (entry.job.status === 'queued') this.finish(entry, 'cancelled', { code: 'CANCELLED', message: `${entry.job.title} was not started: ${reason}` });
     }
+  }
+
+  /** The jobs queued, running or stopping: not finished yet. */
+  pending(): Job[] {
+    return this.list().filter((job) => job.status === 'queued' || isActive(job));
   }
 
   /** True while a job of this resource runs (or is stopping) and has reported progress: it is inside its work. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { jobKindSpec } from '../api/job-kinds.js';
 import { type MethodSpec, type Methods, type MethodsOn, methods, type ParamsOf } from '../api/methods.js';
-import { fail, ok, toApiError, type ApiResult } from '../api/result.js';
+import { fail, ok, toApiError, type ApiError, type ApiResult } from '../api/result.js';
 import type { AppInfo } from '../api/schemas.js';
 import { checkResult, parseRequest, type WireResponse } from '../api/wire.js';
 import { API_OVERWRITE_HINT, checkOutputPath } from '../engine/media/output-guard.js';
@@ -58,7 +58,7 @@ export class ApiRouter {
       'project.recent': () => recent.list(),
       'job.start': async ({ kind, params }) => {
         await this.checkJobFiles(kind, params);
-        return host.jobs.enqueue(kind, params);
+        return host.jobs.enqueue(kind, params, host.project?.file ?? null);
       },
       'job.cancel': ({ id }) => host.jobs.cancel(id),
       'job.list': () => host.jobs.list(),
@@ -87,6 +87,8 @@ export class ApiRouter {
       return { ok: false, error: toApiError(error) };
     }
     const side = methods[method].side;
+    const busy = this.projectSwitchRefusal(method, params);
+    if (busy) return { ok: false, error: busy };
     if (side === 'engine') return this.host.call(method, params);
     const handler = (side === 'host' ? this.hostHandlers[method as MethodsOn<'host'>] : this.shell.handlers?.[method as MethodsOn<'shell'>]) as
       | ((p: unknown) => unknown)
@@ -97,6 +99,26 @@ export class ApiRouter {
     } catch (error) {
       return { ok: false, error: toApiError(error) };
     }
+  }
+
+  /**
+   * A job works on the project open when it runs, so another project is not opened (nor this
+   * one closed) while this one's jobs are queued or running: they would run on the wrong
+   * project, or lose theirs mid-write. Reopening the same file is no switch.
+   */
+  private projectSwitchRefusal(method: keyof Methods, params: unknown): ApiError | undefined {
+    if (method !== 'project.open' && method !== 'project.new' && method !== 'project.close') return undefined;
+    const pending = this.host.jobs.pending();
+    if (pending.length === 0) return undefined;
+    const current = this.host.project?.file;
+    if (method === 'project.open' && current !== undefined && (params as { file?: unknown }).file === current) return undefined;
+    const names = pending.map((job) => job.title).join(', ');
+    const what = method === 'project.close' ? 'closed' : 'switched';
+    return {
+      code: 'PROJECT_BUSY',
+      message: `The project cannot be ${what} while ${pending.length === 1 ? 'a job is' : `${pending.length} jobs are`} queued or running on it (${names}).`,
+      remedy: { cli: 'wait for the jobs to finish or cancel them, then try again.', gui: 'Wait for the jobs in the Jobs panel to finish, or cancel them, then try again.' },
+    };
   }
 
   /**

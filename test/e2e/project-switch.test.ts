@@ -38,6 +38,8 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     page = session.page;
     await session.backend.api.call('project.open', { file: fileA });
     await session.backend.api.call('edit.apply', { edit: { targetClipId: clipId, label: 'Turn', changes: [{ kind: 'setKey', param: 'headYaw', key: { position: 0, value: 5 } }] } });
+    const proxy = await session.backend.api.startJob('transcode', { clipId, output: path.join(temp.dir, 'a-proxy.mp4'), format: 'h264', range: { first: 0, last: 4 } });
+    for (let i = 0; i < 300 && (await session.backend.api.call('job.list', {})).find((j) => j.id === proxy.id)?.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 100));
     await page.goto(session.server.url);
   });
 
@@ -75,6 +77,7 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     await renderLastIs('4');
     await yawLabel().waitFor({ timeout: 20_000 });
     assert.deepEqual(await panels(), { tracked: '5 / 1499', models: 1, renderLast: '4', yawEdited: true }, "project A's state");
+    assert.equal(await page.getByTestId('job-item').count(), 1, "A's transcode is in the Jobs panel");
 
     await session.backend.api.call('project.open', { file: fileB });
     // B has no model: the picker goes away once B's overview is shown; the render range follows B's tracking.
@@ -84,6 +87,11 @@ describe('project switch in Chromium (issue 13: state keyed only by clip id)', (
     await renderLastIs('9');
     await page.waitForTimeout(2500);
     assert.deepEqual(await panels(), { tracked: '10 / 1499', models: 0, renderLast: '9', yawEdited: false }, "project B's state, nothing left of A");
+    assert.equal(await page.getByTestId('job-item').count(), 0, "the Jobs panel lists B's jobs only");
+    await page.getByTestId('jobs-other-projects').click();
+    assert.equal(await page.getByTestId('job-item').count(), 1, "A's job on request");
+    assert.equal(await page.getByTestId('job-project').innerText(), 'a.dvp', 'named by its project');
+    await page.getByTestId('jobs-other-projects').click();
     await session.screenshot('project-switch-b.png');
     assert.deepEqual(session.problems, []);
   });

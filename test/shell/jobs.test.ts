@@ -106,6 +106,27 @@ describe('engine host: jobs, cancel, crash and quit', () => {
     assert.ok((first?.finishedAt ?? '') <= (second.startedAt ?? ''), 'the second GPU job started after the first finished');
   });
 
+  it('keeps the project while its jobs are queued or running: another cannot be opened, nor this one closed', async () => {
+    const marker = path.join(temp.dir, 'busy.marker');
+    const other = path.join(temp.dir, 'other.dvp');
+    const running = await backend.api.startJob('test.spin-gpu' as 'transcode', { steps: 100_000, checkpointMs: 0, marker, resource: 'gpu' } as never);
+    assert.equal(running.project, project, 'the job records the project it was started in');
+    await jobEvent(backend, (j) => j.id === running.id && (j.progress?.done ?? 0) > 0);
+    for (const [method, params] of [['project.new', { file: other }], ['project.open', { file: other }], ['project.close', {}]] as const) {
+      const refused = await backend.api.request(method, params as never);
+      assert.ok(!refused.ok && refused.error.code === 'PROJECT_BUSY', `${method} is refused while a job runs: ${JSON.stringify(refused)}`);
+      assert.match(refused.error.message, /queued or running/);
+      assert.match(refused.error.remedy?.gui ?? '', /Jobs panel/);
+    }
+    assert.ok(!existsSync(other), 'nothing was created');
+    assert.equal((await backend.api.call('project.open', { file: project })).file, project, 'reopening the same project is no switch');
+    assert.equal((await backend.api.call('project.info', {}))?.file, project);
+    await backend.api.call('job.cancel', { id: running.id });
+    await jobEvent(backend, (j) => j.id === running.id && j.status === 'cancelled', 30_000);
+    assert.equal((await backend.api.call('project.new', { file: other })).file, other, 'with no job left the switch goes through');
+    assert.equal((await backend.api.call('project.open', { file: project })).file, project);
+  });
+
   it('quits gracefully: the running job finishes its checkpoint write, queued jobs never start, the project closes cleanly', async () => {
     const marker = path.join(temp.dir, 'quit.marker');
     const running = await backend.api.startJob('test.spin-gpu' as 'transcode', { steps: 100_000, checkpointMs: 400, marker, resource: 'gpu' } as never);
