@@ -4,7 +4,7 @@ import type { JobParams, JobResult } from '../../api/job-kinds.js';
 import { API_OVERWRITE_HINT } from '../../engine/media/output-guard.js';
 import { checkOutputWritable } from '../../engine/media/output-writable.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
-import { renderShotToFile } from '../../engine/render/render-shot.js';
+import { renderShotToFile } from '../../engine/render/render-to-file.js';
 import type { JobContext } from './job-context.js';
 
 function audioChoice(audio: JobParams<'render'>['audio']): AudioChoice {

@@ -14,7 +14,8 @@ import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
 import { chunkFileName, planChunks, type ChunkSpec, type RenderChunk } from './chunk-plan.js';
 import { conformAudio, type AudioChoice } from './render-audio.js';
-import { alignAudio, renderTimecode } from './render-shot.js';
+import { alignAudio } from './render-audio.js';
+import { renderTimecode } from './render-to-file.js';
 
 /** The ProRes formats a chunked render writes and conform joins (intra-frame, so any frame is a clean cut). */
 export type ChunkFormatId = Extract<OutputFormatId, 'prores-hq' | 'prores-4444'>;

@@ -13,7 +13,8 @@ import type { Project } from '../project/project.js';
 import { trackClip } from '../track/track-clip.js';
 import type { BackendRequest, Precision } from '../translate/backend.js';
 import { bindSource } from './reenact.js';
-import { renderShotToFile, type CompositeMode, type RenderSummary } from './render-shot.js';
+import type { CompositeMode } from './render-shot.js';
+import { renderShotToFile, type RenderSummary } from './render-to-file.js';
 
 export interface DubOptions {
   targetClipId: number;

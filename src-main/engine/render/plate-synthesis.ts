@@ -4,7 +4,7 @@ import type { RgbFrame } from '../media/frame-reader.js';
 import { synthesize } from '../translate/inference.js';
 import type { Generator } from '../translate/network.js';
 import { compositeMasked, type SeamSample, type SynthesizedCrop } from './composite.js';
-import type { CropMask } from './region-mask.js';
+import type { CropMask } from './crop-mask.js';
 
 export interface PlateSynthesisOptions {
   generator: Generator;

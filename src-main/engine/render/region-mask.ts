@@ -37,13 +37,10 @@ import {
   VERTEX_COUNT,
 } from '../face/topology.js';
 import { featherMask } from './composite.js';
+import { emptyMask, type CropMask } from './crop-mask.js';
 import { EditRegion } from './edit-regions.js';
-
-/** The face's silhouette on the MediaPipe mesh (MediaPipe's FACEMESH_FACE_OVAL), clockwise on screen from the forehead top. */
-export const FACE_OVAL: readonly number[] = [
-  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
-  152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-];
+import { headOutline, type HeadPoint } from './head-outline.js';
+import { convexHull, FAR, squaredDistanceTransform } from './mask-geometry.js';
 
 export interface RegionMaskOptions {
   /** Dilation beyond the rasterised region, as a fraction of the inter-ocular distance (default 0.12). */
@@ -54,129 +51,6 @@ export interface RegionMaskOptions {
 
 export const DEFAULT_REGION_MARGIN = 0.12;
 export const DEFAULT_REGION_FEATHER = 0.25;
-
-/** A box of crop pixels: [x0, x1) × [y0, y1). */
-export interface CropBox {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** One frame's blend weights over the shot crop. */
-export interface CropMask {
-  /** crop.size² weights in [0, 1], row-major over the crop at plate resolution; multiples of 1/255, so the 8-bit matte is exact. */
-  weights: Float32Array;
-  /** The crop pixels the composite must look at (non-zero weights, and the colour-match ring), or null when the mask is empty. */
-  box: CropBox | null;
-  /** 1 on a ring just outside the mask (weight 0) where the plate and the network's picture are compared for the colour match. */
-  ring?: Uint8Array;
-  /** `EditRegion` bits the mask covers (0: empty). */
-  regions: number;
-  /** Margin and feather in plate pixels (0 for an empty mask). */
-  marginPx: number;
-  featherPx: number;
-}
-
-/** An empty mask: the plate passes through. */
-export function emptyMask(cropSize: number): CropMask {
-  return { weights: new Float32Array(cropSize * cropSize), box: null, regions: 0, marginPx: 0, featherPx: 0 };
-}
-
-/** The paper's whole-crop composite as a `CropMask` (the square feather of `featherMask`). */
-export function cropFeatherMask(cropSize: number, weights = featherMask(cropSize)): CropMask {
-  return { weights, box: { x0: 0, y0: 0, x1: cropSize, y1: cropSize }, regions: EditRegion.Head, marginPx: 0, featherPx: 0 };
-}
-
-/** Number of non-zero weights. */
-export function maskArea(mask: CropMask): number {
-  let n = 0;
-  for (let i = 0; i < mask.weights.length; i++) if (mask.weights[i]! > 0) n++;
-  return n;
-}
-
-/** Model-space points (mm) of the approximate head outline, each an offset from a mesh vertex so it follows the jaw. */
-interface HeadPoint {
-  vertex: number;
-  dx: number;
-  dy: number;
-  dz: number;
-}
-
-function headOutline(neutral: Float32Array, iod: number): HeadPoint[] {
-  const y = (v: number): number => neutral[3 * v + 1]!;
-  let cx = 0;
-  let cy = 0;
-  for (const v of FACE_OVAL) {
-    cx += neutral[3 * v]!;
-    cy += y(v);
-  }
-  cx /= FACE_OVAL.length;
-  cy /= FACE_OVAL.length;
-  const eyeY = (y(LANDMARK.leftEyeOuter) + y(LANDMARK.leftEyeInner) + y(LANDMARK.rightEyeOuter) + y(LANDMARK.rightEyeInner)) / 4;
-  const topY = Math.min(...FACE_OVAL.map(y));
-  const mouthY = (y(LANDMARK.mouthCornerLeft) + y(LANDMARK.mouthCornerRight)) / 2;
-  const points: HeadPoint[] = [];
-  for (const v of FACE_OVAL) {
-    const px = neutral[3 * v]! - cx;
-    const py = y(v) - cy;
-    const length = Math.hypot(px, py) || 1;
-    // Hair: growing towards the top of the head; ears and side hair: a band all round.
-    const up = Math.min(1, Math.max(0, (eyeY - y(v)) / Math.max(1e-6, eyeY - topY)));
-    const grow = (0.3 + 0.55 * up) * iod;
-    points.push({ vertex: v, dx: (px / length) * grow, dy: (py / length) * grow, dz: 0 });
-    // Neck: below the jaw, a little narrower than it and set back behind the chin.
-    if (y(v) > mouthY) points.push({ vertex: v, dx: -0.15 * px, dy: 1.0 * iod, dz: 0.3 * iod });
-  }
-  return points;
-}
-
-/** The convex hull (counter-clockwise, no collinear points) of 2D points given as x, y pairs. */
-function convexHull(xy: Float64Array, count: number): number[] {
-  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => xy[2 * a]! - xy[2 * b]! || xy[2 * a + 1]! - xy[2 * b + 1]!);
-  const cross = (o: number, a: number, b: number): number =>
-    (xy[2 * a]! - xy[2 * o]!) * (xy[2 * b + 1]! - xy[2 * o + 1]!) - (xy[2 * a + 1]! - xy[2 * o + 1]!) * (xy[2 * b]! - xy[2 * o]!);
-  const lower: number[] = [];
-  for (const p of order) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
-    lower.push(p);
-  }
-  const upper: number[] = [];
-  for (let i = order.length - 1; i >= 0; i--) {
-    const p = order[i]!;
-    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
-    upper.push(p);
-  }
-  return lower.slice(0, -1).concat(upper.slice(0, -1));
-}
-
-const INFINITE = 1e20;
-
-/** Felzenszwalb–Huttenlocher 1D squared distance transform of f[0..n) (in place via `out`). */
-function distance1d(f: Float64Array, n: number, out: Float64Array, v: Int32Array, z: Float64Array): void {
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    const fq = f[q]! + q * q;
-    let s = (fq - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
-    while (s <= z[k]!) {
-      k--;
-      s = (fq - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1]! < q) k++;
-    const d = q - v[k]!;
-    out[q] = d * d + f[v[k]!]!;
-  }
-}
 
 /**
  * Builds the per-frame region masks of one clip's shot crop. `mask` allocates the returned
@@ -340,23 +214,9 @@ export class RegionMasker {
     // Squared distance (pixels) to the nearest covered pixel, over the window.
     const grid = new Float64Array(width * height);
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) grid[y * width + x] = buffer.triangle[(wy0 + y) * size + wx0 + x]! >= 0 ? 0 : INFINITE;
+      for (let x = 0; x < width; x++) grid[y * width + x] = buffer.triangle[(wy0 + y) * size + wx0 + x]! >= 0 ? 0 : FAR;
     }
-    const longest = Math.max(width, height);
-    const line = new Float64Array(longest);
-    const result = new Float64Array(longest);
-    const v = new Int32Array(longest);
-    const z = new Float64Array(longest + 1);
-    for (let x = 0; x < width; x++) {
-      for (let y = 0; y < height; y++) line[y] = grid[y * width + x]!;
-      distance1d(line, height, result, v, z);
-      for (let y = 0; y < height; y++) grid[y * width + x] = result[y]!;
-    }
-    for (let y = 0; y < height; y++) {
-      const row = grid.subarray(y * width, (y + 1) * width);
-      distance1d(row, width, result, v, z);
-      row.set(result.subarray(0, width));
-    }
+    squaredDistanceTransform(grid, width, height);
 
     const weights = new Float32Array(size * size);
     const ring = new Uint8Array(size * size);

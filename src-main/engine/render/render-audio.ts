@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { DvpError } from '../../shared/errors.js';
+import { loadShotEdit } from '../edit/shot-edit.js';
 import { startFfmpeg } from '../media/ffmpeg-process.js';
 import { probeAudioStreams } from '../media/probe.js';
+import { rationalToNumber } from '../media/rational.js';
+import { getClip, resolveClipMedia, type Clip } from '../project/clips.js';
+import type { Project } from '../project/project.js';
 
 /**
  * Where the audio of a render comes from:
@@ -43,4 +48,35 @@ export async function conformAudio(audio: AlignedAudio, durationSec: number, out
     '-y', out,
   ];
   await startFfmpeg(args, { subject: audio.path, ...(signal ? { signal } : {}) }).done;
+}
+
+/** The audio track lined up with render frame `first`, or undefined for a silent render. */
+export function alignAudio(project: Project, clip: Clip, first: number, choice: AudioChoice): AlignedAudio | undefined {
+  const fps = rationalToNumber(clip.fps);
+  switch (choice.kind) {
+    case 'none':
+      return undefined;
+    case 'target':
+      // A silent target gives a silent render, as the source footage was.
+      return clip.audio.length > 0 ? { path: clip.path, startSec: first / fps, label: `target clip audio (${clip.name})` } : undefined;
+    case 'file':
+      return { path: path.resolve(choice.path), startSec: (first - (choice.alignFrame ?? 0)) / fps, label: `${path.basename(choice.path)}` };
+    case 'source': {
+      const binding = loadShotEdit(project, clip.id)?.bindings.at(-1);
+      if (!binding) {
+        throw new DvpError('INVALID_ARGUMENT', `${project.file}: the source clip's audio needs a source binding on clip ${clip.id} (${clip.name}).`, {
+          file: project.file,
+          remedy: { cli: 'add one with `dvp reenact`, or choose --audio target, none or a file.', gui: 'Bind a source clip in the timeline, or choose other audio.' },
+        });
+      }
+      const source = resolveClipMedia(project, getClip(project, binding.sourceClipId));
+      if (source.audio.length === 0) {
+        throw new DvpError('INVALID_ARGUMENT', `${source.path}: the bound source clip ${source.id} (${source.name}) has no audio.`, {
+          file: source.path,
+          remedy: { cli: 'choose --audio target, none or a file.', gui: "Choose the target's audio, no audio or a file." },
+        });
+      }
+      return { path: source.path, startSec: (first - binding.offset) / fps, label: `source clip audio (${source.name}, offset ${binding.offset})` };
+    }
+  }
 }
