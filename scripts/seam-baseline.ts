@@ -25,7 +25,8 @@ import { Project } from '../src-main/engine/project/project.js';
 import { compositeMasked, type SeamSample, type SynthesizedCrop } from '../src-main/engine/render/composite.js';
 import { EditedShot } from '../src-main/engine/render/edited-shot.js';
 import { bindSource } from '../src-main/engine/render/reenact.js';
-import { cropFeatherMask, RegionMasker, type CropMask } from '../src-main/engine/render/region-mask.js';
+import { cropFeatherMask, type CropMask } from '../src-main/engine/render/crop-mask.js';
+import { RegionMasker } from '../src-main/engine/render/region-mask.js';
 import { trackClip } from '../src-main/engine/track/track-clip.js';
 
 const MEDIA = process.env.DVP_MEDIA_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'media');
