@@ -47,7 +47,7 @@ if (!existsSync(base)) {
     const targetId = (await importClip(project, target, 'target')).clip.id;
     const sourceId = (await importClip(project, path.join(MEDIA, 'source-wda-aoc-512.mp4'), 'source')).clip.id;
     await trackClip(project, { clipId: targetId });
-    await trackClip(project, { clipId: sourceId, range: { start: 0, end: 99 } });
+    await trackClip(project, { clipId: sourceId, range: { first: 0, last: 99 } });
     project.db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     project.close();

@@ -75,7 +75,7 @@ async function trackedTedlieu(dir: string): Promise<ClipConditioning> {
   const project = Project.create(path.join(dir, 'bench.dvp'));
   try {
     const { clip } = await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target');
-    await trackClip(project, { clipId: clip.id, range: { start: 0, end: 99 } });
+    await trackClip(project, { clipId: clip.id, range: { first: 0, last: 99 } });
     return ClipConditioning.open(project, clip.id);
   } finally {
     project.close();

@@ -275,8 +275,8 @@ export const controlAccuracyBenchmark: Benchmark = {
       const started = performance.now();
       const target = (await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target')).clip;
       const source = (await importClip(project, path.join(MEDIA_DIR, 'source-wda-edmarkey-512.mp4'), 'source')).clip;
-      await trackClip(project, { clipId: target.id, range: { start: 0, end: trackFrames - 1 } });
-      await trackClip(project, { clipId: source.id, range: { start: 0, end: Math.min(source.frameCount, renderFrames) - 1 } });
+      await trackClip(project, { clipId: target.id, range: { first: 0, last: trackFrames - 1 } });
+      await trackClip(project, { clipId: source.id, range: { first: 0, last: Math.min(source.frameCount, renderFrames) - 1 } });
       const { backend, data, trainSeconds } = await trainShotModel(project, target.id, preset, steps, 'control');
 
       const first = data.heldOutFrom;

@@ -206,7 +206,7 @@ function plateQualityBenchmark(name: string, defaults: PlateQualityDefaults): Be
           const project = Project.create(path.join(dir, `${key}.dvp`));
           try {
             const clipId = (await importClip(project, path.join(MEDIA_DIR, clip.file), 'target')).clip.id;
-            await trackClip(project, { clipId, range: { start: 0, end: clip.last } });
+            await trackClip(project, { clipId, range: { first: 0, last: clip.last } });
             for (const seed of seeds) {
               const plate = await trainAndScore(project, clipId, key, configFor(platePreset), seed, backend.name, clip.last);
               runs.push(plate.run);

@@ -45,7 +45,7 @@ export const precisionQualityBenchmark: Benchmark = {
     const project = Project.create(path.join(dir, 'tedlieu.dvp'));
     try {
       const { clip } = await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target');
-      await trackClip(project, { clipId: clip.id, range: { start: FRAMES.first, end: FRAMES.last } });
+      await trackClip(project, { clipId: clip.id, range: { first: FRAMES.first, last: FRAMES.last } });
       const config = presetConfig(PRESET);
       config.training.steps = STEPS;
       config.training.decayFrom = 0.5;

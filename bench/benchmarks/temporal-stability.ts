@@ -240,7 +240,7 @@ export const temporalStabilityBenchmark: Benchmark = {
     try {
       const started = performance.now();
       const target = (await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target')).clip;
-      await trackClip(project, { clipId: target.id, range: { start: 0, end: trackFrames - 1 } });
+      await trackClip(project, { clipId: target.id, range: { first: 0, last: trackFrames - 1 } });
       const { backend, data, trainSeconds } = await trainShotModel(project, target.id, preset, steps, 'temporal');
       const first = data.heldOutFrom;
       const last = Math.min(data.last - shift, first + renderFrames - 1);
@@ -282,7 +282,7 @@ export const temporalStabilityBenchmark: Benchmark = {
       const realJitter = parameterJitter(realParams);
       const outputJitter = parameterJitter(outputParams);
       // For reference: the target's own tracking of the frames asked for (inside the long clip), raw and as smoothed (what drove the render).
-      const targetRaw = parameterJitter(fittedParams(loadTrackedFrames(project, target.id, { which: 'raw', start: first + shift, end: last + shift }), count, first + shift));
+      const targetRaw = parameterJitter(fittedParams(loadTrackedFrames(project, target.id, { which: 'raw', range: { first: first + shift, last: last + shift } }), count, first + shift));
       const driving = parameterJitter(Array.from({ length: count }, (_, i) => frameParams(requested, i)));
 
       const realMean = mean(realFlicker);

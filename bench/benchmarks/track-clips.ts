@@ -41,7 +41,7 @@ export const trackClipsBenchmark: Benchmark = {
         const { clip } = await importClip(project, path.join(MEDIA_DIR, name), name.startsWith('source') ? 'source' : 'target');
         const end = limit > 0 ? Math.min(clip.frameCount, limit) - 1 : clip.frameCount - 1;
         const cpuBefore = process.cpuUsage();
-        const summary = await trackClip(project, { clipId: clip.id, range: { start: 0, end } });
+        const summary = await trackClip(project, { clipId: clip.id, range: { first: 0, last: end } });
         const cpu = process.cpuUsage(cpuBefore);
         const fps = summary.framesInRange / summary.totalSeconds;
         // CPU time of all our threads per frame: what the pipeline costs regardless of other load.

@@ -51,7 +51,7 @@ export const translateQualityBenchmark: Benchmark = {
       const backend = await selectBackend('wasm');
       const { clip } = await importClip(project, path.join(MEDIA_DIR, 'target-tedlieu-256.mp4'), 'target');
       let started = performance.now();
-      const tracking = await trackClip(project, { clipId: clip.id, range: { start: FRAMES.first, end: FRAMES.last } });
+      const tracking = await trackClip(project, { clipId: clip.id, range: { first: FRAMES.first, last: FRAMES.last } });
       const trackSeconds = (performance.now() - started) / 1000;
 
       const config = presetConfig(PRESET);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FrameRangeShape } from './frame-range.js';
 
 /**
  * The shot-edit part of the API (docs/editing.md): keyframe lanes, source bindings, the undo
@@ -164,9 +165,6 @@ export const ControlInfoSchema = z.object({
 });
 export type ControlInfo = z.infer<typeof ControlInfoSchema>;
 
-export const SpanSchema = z.object({ start: frame, end: frame });
-export type Span = z.infer<typeof SpanSchema>;
-
 export const LaneCurveSchema = z.object({
   param,
   /** The target's own tracked value per frame. */
@@ -188,9 +186,9 @@ export const CurvesSchema = z.object({
   controls: z.array(ControlInfoSchema),
   curves: z.array(LaneCurveSchema),
   /** Edited frames that leave what the target showed (the network cannot reproduce them well). */
-  outOfRange: z.array(SpanSchema.extend({ params: z.array(z.string()) })),
+  outOfRange: z.array(FrameRangeShape.extend({ params: z.array(z.string()) })),
   /** Frames without a trusted tracked fit (no face, not yet tracked, interpolated). */
-  untracked: z.array(SpanSchema),
+  untracked: z.array(FrameRangeShape),
 });
 export type Curves = z.infer<typeof CurvesSchema>;
 

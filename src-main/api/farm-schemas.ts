@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FrameRangeSchema, RenderAudioSchema } from './pipeline.js';
+import { FrameRangeSchema } from './frame-range.js';
+import { RenderAudioSchema } from './pipeline.js';
 
 /** The render farm (Slurm) as the UI sees it: `farm.info`, `farm.submit`, `farm.status` (src-main/farm/). */
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BackendRequestSchema, PrecisionSchema } from './backend.js';
 import { OUTPUT_FORMATS, OutputFormatSchema } from './output-formats.js';
-import { CompositeModeSchema, FrameRangeSchema, LossesSchema, RenderAudioSchema } from './pipeline.js';
+import { FrameRangeSchema } from './frame-range.js';
+import { CompositeModeSchema, LossesSchema, RenderAudioSchema } from './pipeline.js';
 
 /**
  * Every kind of long job, declared once: its parameters, its result, and whether it needs

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendStatusSchema, PrecisionSchema } from './backend.js';
+import { FrameRangeSchema } from './frame-range.js';
 
 /**
  * Value types of the pipeline panels and the viewer's overlays and compare modes: tracking
@@ -9,10 +10,6 @@ import { BackendStatusSchema, PrecisionSchema } from './backend.js';
 
 const id = z.number().int().positive();
 const frameIndex = z.number().int().nonnegative();
-
-/** An inclusive frame range. */
-export const FrameRangeSchema = z.object({ first: frameIndex, last: frameIndex }).refine((r) => r.first <= r.last, 'first must not come after last');
-export type FrameRangeValue = z.infer<typeof FrameRangeSchema>;
 
 /** A PNG, base64-encoded (shown through a data: URL, which the CSP allows for images). */
 export const PngImageSchema = z.object({

@@ -33,7 +33,7 @@ describe('edit.* API against the real engine on a tracked project', () => {
     const curves = await backend.api.call('edit.curves', { clipId: shot.targetId });
     assert.equal(curves.tracked, true);
     assert.equal(curves.frameCount, 1499);
-    assert.deepEqual(curves.untracked, [{ start: shot.trackedLast + 1, end: 1498 }]);
+    assert.deepEqual(curves.untracked, [{ first: shot.trackedLast + 1, last: 1498 }]);
     assert.deepEqual(new Set(curves.controls.map((c) => c.group)), new Set(['head', 'expression', 'eyes']));
     assert.ok(curves.controls.some((c) => c.param === 'jawOpen'), 'the face model provides the expression controls');
     for (const lane of curves.curves) {
@@ -53,7 +53,7 @@ describe('edit.* API against the real engine on a tracked project', () => {
     const curves = await backend.api.call('edit.curves', { clipId: shot.sourceId });
     assert.equal(curves.tracked, false);
     assert.deepEqual(curves.curves, []);
-    assert.equal(curves.untracked[0]?.start, 0);
+    assert.equal(curves.untracked[0]?.first, 0);
   });
 
   it('applies a two-key edit as one undo step and composes it into the edited curve', async () => {
@@ -148,7 +148,7 @@ describe('edit.* API against the real engine on a tracked project', () => {
 
   it('shades frames whose edit leaves what the target showed', async () => {
     const before = (await backend.api.call('edit.curves', { clipId: shot.targetId })).outOfRange;
-    assert.ok(before.every((s) => s.params.includes('headYaw') && s.start > 10), 'only the 12° yaw offset past frame 10 is out of range so far');
+    assert.ok(before.every((s) => s.params.includes('headYaw') && s.first > 10), 'only the 12° yaw offset past frame 10 is out of range so far');
     await backend.api.call('edit.apply', {
       edit: { targetClipId: shot.targetId, label: 'Turn the head far', changes: [{ kind: 'setKey', param: 'headRoll', key: { position: 40, value: 45 } }] },
     });
@@ -157,7 +157,7 @@ describe('edit.* API against the real engine on a tracked project', () => {
     assert.ok(roll && curves.outOfRange.every((s) => s.params.some((p) => roll.channels.includes(p))), 'the spans belong on the headRoll lane by its channels');
     assert.deepEqual(curves.controls.find((c) => c.param === 'gazeYaw')?.channels, ['gazeLeftYaw', 'gazeRightYaw']);
     assert.deepEqual(
-      curves.outOfRange.map((s) => [s.start, s.end, s.params.includes('headRoll')]),
+      curves.outOfRange.map((s) => [s.first, s.last, s.params.includes('headRoll')]),
       [[0, shot.trackedLast, true]],
       'a single key holds over the whole shot; past the tracked frames a render passes the plate through, so nothing is flagged there',
     );

@@ -21,7 +21,7 @@ import { media, tempDir } from '../helpers/paths.js';
 
 const SIZE = 64;
 const LARGE = 256;
-const TRACKED = { start: 0, end: 59 };
+const TRACKED = { first: 0, last: 59 };
 const temp = tempDir('dvp-plate-warp-');
 const projectFile = path.join(temp.dir, 'tedlieu.dvp');
 let clipId = 0;

@@ -25,7 +25,7 @@ import { media, tempDir } from '../helpers/paths.js';
 import { convexHull, eyeStats, faceMask, iou, locateUv, polygonMask } from './measures.js';
 
 const SIZE = 256;
-const TRACKED = { start: 0, end: 59 };
+const TRACKED = { first: 0, last: 59 };
 const temp = tempDir('dvp-condition-');
 const projectFile = path.join(temp.dir, 'tedlieu.dvp');
 let clipId = 0;
@@ -44,9 +44,9 @@ function withConditioning<T>(work: (conditioning: ClipConditioning, project: Pro
 
 /** The tracked frame with the widest open eyes (sum of white and pupil pixels). */
 function openEyedFrame(conditioning: ClipConditioning): number {
-  let best = TRACKED.start;
+  let best = TRACKED.first;
   let bestArea = -1;
-  for (let f = TRACKED.start; f <= TRACKED.end; f += 3) {
+  for (let f = TRACKED.first; f <= TRACKED.last; f += 3) {
     const channels = conditioning.renderFrame(f);
     const stats = eyeStats(conditioning.conditioner.renderer, channels);
     const area = Math.min(stats.white[0] + stats.blue[0], stats.white[1] + stats.blue[1]);
@@ -75,7 +75,7 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
     it(`renders a face whose mask overlaps the hull of the detected landmarks (IoU ≥ 0.9), ${crop ? 'inner crop' : 'shot crop'}`, async () => {
       await withConditioning((conditioning, project) => {
         const scores: number[] = [];
-        for (let f = TRACKED.start; f <= TRACKED.end; f += 6) {
+        for (let f = TRACKED.first; f <= TRACKED.last; f += 6) {
           conditioning.renderFrame(f);
           const landmarks = loadFrameLandmarks(project, clipId, f);
           assert.ok(landmarks, `frame ${f} has landmarks`);
@@ -85,7 +85,7 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
           scores.push(iou(faceMask(conditioning.conditioner.renderer), hull));
         }
         assert.ok(scores.length >= 10);
-        for (const [i, score] of scores.entries()) assert.ok(score >= 0.9, `frame ${TRACKED.start + 6 * i}: IoU ${score.toFixed(3)}`);
+        for (const [i, score] of scores.entries()) assert.ok(score >= 0.9, `frame ${TRACKED.first + 6 * i}: IoU ${score.toFixed(3)}`);
       }, crop);
     });
   }
@@ -199,7 +199,7 @@ describe('conditioning of tracked frames (target-tedlieu-256.mp4)', () => {
     const project = Project.open(projectFile, { readonly: true });
     try {
       const source = await ConditionedClipSource.open(project, clipId, { resolution: 128, windowSize: 3 });
-      assert.equal(source.size, TRACKED.end - TRACKED.start + 1);
+      assert.equal(source.size, TRACKED.last - TRACKED.first + 1);
       assert.equal(source.inputChannels, 27);
       const reference = ClipConditioning.open(project, clipId, { size: 128, windowSize: 3 });
       // 0 starts a window, 1–2 and 21–33 slide (through every slot), 40 and 20 jump.

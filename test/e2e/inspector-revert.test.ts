@@ -18,7 +18,7 @@ describe('inspector in Chromium (issue 13: a value that failed to save stayed di
     const project = Project.create(file);
     try {
       const { clip } = await importClip(project, media('target-tedlieu-256.mp4'), 'target');
-      await trackClip(project, { clipId: clip.id, range: { start: 0, end: 4 } });
+      await trackClip(project, { clipId: clip.id, range: { first: 0, last: 4 } });
     } finally {
       project.close();
     }

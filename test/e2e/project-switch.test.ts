@@ -15,7 +15,7 @@ async function makeProject(file: string, lastTracked: number, withModel: boolean
   const project = Project.create(file);
   try {
     const { clip } = await importClip(project, media('target-tedlieu-256.mp4'), 'target');
-    await trackClip(project, { clipId: clip.id, range: { start: 0, end: lastTracked } });
+    await trackClip(project, { clipId: clip.id, range: { first: 0, last: lastTracked } });
     if (withModel) createModel(project, { clipId: clip.id, name: 'only in A', config: presetConfig('cpu-tiny'), data: {} });
     return clip.id;
   } finally {

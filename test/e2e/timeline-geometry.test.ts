@@ -55,7 +55,7 @@ describe('timeline geometry', () => {
   });
 
   it('turns inclusive frame spans into the visible pixel rectangles', () => {
-    const rects = spanRects([{ start: 0, end: 9 }, { start: 50, end: 60 }, { start: 500, end: 600 }], { start: 5, pxPerFrame: 2 }, 200);
+    const rects = spanRects([{ first: 0, last: 9 }, { first: 50, last: 60 }, { first: 500, last: 600 }], { start: 5, pxPerFrame: 2 }, 200);
     assert.deepEqual(rects, [
       { x: 0, width: 10 },
       { x: 90, width: 22 },

@@ -72,8 +72,8 @@ describe('out-of-range flags', () => {
       { frame: 9, params: [param('jawOpen')] },
     ]);
     assert.deepEqual(spans, [
-      { start: 3, end: 4, params: ['headYaw', 'gazeLeftYaw'] },
-      { start: 9, end: 9, params: ['jawOpen'] },
+      { first: 3, last: 4, params: ['headYaw', 'gazeLeftYaw'] },
+      { first: 9, last: 9, params: ['jawOpen'] },
     ]);
     assert.deepEqual(outOfRangeSpans([]), []);
   });

@@ -122,11 +122,11 @@ describe('loading a shot from the tracking tables', () => {
   it('`dvp edits --check` reports the frames the edit pushes outside what the target showed', async () => {
     const result = await dvp(['edits', file, '--check', '--json']);
     assert.equal(result.code, 0, result.stderr);
-    const { checks } = JSON.parse(result.stdout) as { checks: { targetClipId: number; outOfRange: { start: number; end: number; params: string[] }[] }[] };
+    const { checks } = JSON.parse(result.stdout) as { checks: { targetClipId: number; outOfRange: { first: number; last: number; params: string[] }[] }[] };
     // The tracked yaw spans 0.9°–2.5° over the trusted frames; +10° leaves it on every frame,
     // but only the stored frames 5–34 have a face a render would synthesize (elsewhere the plate passes through).
     assert.equal(checks[0]?.targetClipId, targetId);
-    assert.deepEqual(checks[0]?.outOfRange.map((s) => [s.start, s.end]), [[5, 34]]);
+    assert.deepEqual(checks[0]?.outOfRange.map((s) => [s.first, s.last]), [[5, 34]]);
     assert.ok(checks[0]?.outOfRange[0]?.params.includes('headYaw'));
     const text = await dvp(['edits', file, '--check']);
     assert.match(text.stdout, /Out of range: frames 5–34 \(.*headYaw/);

@@ -33,7 +33,7 @@ export async function buildFarmFixture(dir: string, frames: number, trackedLast:
   const project = Project.create(projectFile);
   try {
     const clipId = (await importClip(project, video, 'target')).clip.id;
-    await trackClip(project, { clipId, range: { start: 0, end: trackedLast } });
+    await trackClip(project, { clipId, range: { first: 0, last: trackedLast } });
     const backend = await selectBackend('wasm');
     const model = createModel(project, { clipId, name: 'farm test', config: presetConfig('cpu-tiny'), data: { ...planFaceData(project, clipId) } });
     const { source, split } = await openModelSource(project, model);

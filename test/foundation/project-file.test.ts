@@ -40,6 +40,18 @@ describe('the .dvp project file', () => {
     assert.equal(LATEST_SCHEMA_VERSION, versions.at(-1));
   });
 
+  it('migrates the tracked gaps of a version-9 project to {first, last}', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE face_models (clip_id INTEGER PRIMARY KEY, gaps TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO face_models (clip_id, gaps) VALUES (?, ?)');
+    insert.run(1, JSON.stringify([{ start: 0, end: 2 }, { start: 45, end: 69 }]));
+    insert.run(2, '[]');
+    migrations.find((m) => m.version === 10)!.up(db);
+    const gaps = (db.prepare('SELECT clip_id, gaps FROM face_models ORDER BY clip_id').all() as { clip_id: number; gaps: string }[]).map((row) => JSON.parse(row.gaps) as unknown);
+    assert.deepEqual(gaps, [[{ first: 0, last: 2 }, { first: 45, last: 69 }], []]);
+    db.close();
+  });
+
   it('refuses to overwrite an existing file', () => {
     const file = path.join(dir, 'exists.dvp');
     writeFileSync(file, 'precious');

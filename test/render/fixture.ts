@@ -55,7 +55,7 @@ export async function buildRenderFixture(dir: string): Promise<RenderFixture> {
   try {
     const targetId = (await importClip(project, targetVideo, 'target')).clip.id;
     const sourceId = (await importClip(project, sourceVideo, 'source')).clip.id;
-    await trackClip(project, { clipId: targetId, range: { start: 0, end: TRACKED_LAST } });
+    await trackClip(project, { clipId: targetId, range: { first: 0, last: TRACKED_LAST } });
     await trackClip(project, { clipId: sourceId });
     project.db.pragma('wal_checkpoint(TRUNCATE)');
     copyFileSync(projectFile, untrainedFile);

@@ -20,8 +20,8 @@ import { tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, projectCopy, TARGET_FRAMES, TRACKED_LAST, type RenderFixture } from './fixture.js';
 
 interface Span {
-  start: number;
-  end: number;
+  first: number;
+  last: number;
   params: string[];
 }
 
@@ -43,7 +43,7 @@ function flaggedFrames(project: Project, lane: Lane, measure: MeasureAgainst, on
   return analyseShot(inputs, { ranges: measureRanges(inputs.target, inputs.rig, measure) }).flagged.map((f) => f.frame);
 }
 
-const frames = (spans: Span[]): number[] => spans.flatMap((s) => Array.from({ length: s.end - s.start + 1 }, (_, i) => s.start + i));
+const frames = (spans: Span[]): number[] => spans.flatMap((s) => Array.from({ length: s.last - s.first + 1 }, (_, i) => s.first + i));
 
 describe('out-of-range frames: timeline, dvp edits --check and dvp render agree', () => {
   let degrees = 0;

@@ -183,10 +183,10 @@ describe('offline render', () => {
     const out = path.join(temp.dir, 'tail.mp4');
     const result = await dvpFromSource(['render', fixture.projectFile, '--range', '45-59', '--format', 'h264', '--audio', 'none', '--out', out, '--json']);
     assert.equal(result.code, 0, result.stderr);
-    const summary = JSON.parse(result.stdout) as { synthesized: number; passThrough: { start: number; end: number }[]; frames: number };
+    const summary = JSON.parse(result.stdout) as { synthesized: number; passThrough: { first: number; last: number }[]; frames: number };
     assert.equal(summary.frames, 15);
     assert.equal(summary.synthesized, TRACKED_LAST - 45 + 1);
-    assert.deepEqual(summary.passThrough, [{ start: TRACKED_LAST + 1, end: 59 }]);
+    assert.deepEqual(summary.passThrough, [{ first: TRACKED_LAST + 1, last: 59 }]);
     assert.equal(videoStream(out).codec_tag_string, 'avc1');
   });
 
@@ -223,7 +223,7 @@ describe('offline render', () => {
       });
       const shot = EditedShot.open(project, { clipId: fixture.targetId, first: 16, last: 29, resolution: 64, windowSize: 11, measure: { kind: 'training', first: 0, last: 32 } });
       assert.equal(shot.outOfRangeFrames, 6);
-      assert.deepEqual(shot.outOfRange.map((span) => [span.start, span.end]), [[20, 25]]);
+      assert.deepEqual(shot.outOfRange.map((span) => [span.first, span.last]), [[20, 25]]);
       assert.ok(shot.outOfRange[0]!.params.includes('headYaw'), shot.outOfRange[0]!.params.join(', '));
       const yaw = (frame: number): number => shot.params(frame).rotation[0]!;
       const original = Project.open(fixture.projectFile, { readonly: true });

@@ -30,7 +30,7 @@ describe('gaze tracking on a real clip', () => {
   before(async () => {
     project = Project.create(path.join(temp.dir, 'gaze.dvp'));
     clipId = (await importClip(project, media('target-tedlieu-256.mp4'), 'target')).clip.id;
-    await trackClip(project, { clipId, range: { start: 0, end: FRAMES - 1 } });
+    await trackClip(project, { clipId, range: { first: 0, last: FRAMES - 1 } });
   });
   after(() => {
     project.close();

@@ -46,7 +46,7 @@ describe('tracking difficult footage', () => {
     ]);
     const id = await clip('gaps.mp4');
     const summary = await trackClip(project, { clipId: id });
-    assert.deepEqual(summary.gaps, [{ start: 45, end: 69 }]);
+    assert.deepEqual(summary.gaps, [{ first: 45, last: 69 }]);
     const frames = loadTrackedFrames(project, id);
     assert.equal(frames.length, 80);
     for (const f of [25, 26, 27]) assert.ok(frames[f]!.flags & FrameFlag.Interpolated, `frame ${f} interpolated`);
@@ -55,7 +55,7 @@ describe('tracking difficult footage', () => {
     // Interpolated head position lies between its neighbours.
     const x = (f: number): number => frames[f]!.params.translation[0]!;
     assert.ok(x(26) >= Math.min(x(24), x(28)) - 1e-3 && x(26) <= Math.max(x(24), x(28)) + 1e-3);
-    assert.deepEqual(loadFaceModel(project, id)!.gaps, [{ start: 45, end: 69 }]);
+    assert.deepEqual(loadFaceModel(project, id)!.gaps, [{ first: 45, last: 69 }]);
   });
 
   it('survives a damaged stretch of the file and flags the frames it could not read', async () => {

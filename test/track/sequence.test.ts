@@ -20,7 +20,7 @@ describe('gaps and smoothing', () => {
     }
     const { frames: filled, gaps } = fillGaps(frames, 5);
     assert.equal(filled.length, 40);
-    assert.deepEqual(gaps, [{ start: 20, end: 34 }]);
+    assert.deepEqual(gaps, [{ first: 20, last: 34 }]);
     assert.ok(filled[6]!.flags & FrameFlag.Interpolated);
     assert.ok(Math.abs(filled[6]!.params[0]! - 6) < 1e-5, 'linear between frames 4 and 8');
     assert.ok(filled[25]!.flags & FrameFlag.NoFace);
@@ -32,7 +32,7 @@ describe('gaps and smoothing', () => {
     const frames: SequenceFrame[] = [0, 1, 2].map((frame) => ({ frame, params: undefined, flags: 0 }));
     const result = fillGaps(frames, 5);
     assert.equal(result.frames.length, 0);
-    assert.deepEqual(result.gaps, [{ start: 0, end: 2 }]);
+    assert.deepEqual(result.gaps, [{ first: 0, last: 2 }]);
   });
 
   it('smooths jitter away, more with a higher strength, and keeps runs apart', () => {

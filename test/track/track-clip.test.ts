@@ -30,7 +30,7 @@ describe('tracking a real clip', () => {
 
   it('fits every frame of a range within the accuracy targets and stores raw and smoothed parameters', async () => {
     const progress: number[] = [];
-    const summary = await trackClip(project, { clipId, range: { start: 0, end: 29 }, onProgress: (p) => progress.push(p.done) });
+    const summary = await trackClip(project, { clipId, range: { first: 0, last: 29 }, onProgress: (p) => progress.push(p.done) });
     assert.equal(summary.framesWithFace, 30);
     assert.equal(summary.basisVersion, 1);
     assert.ok(summary.stats.medianErrorPct < 2, `median ${summary.stats.medianErrorPct} % IOD`);
@@ -60,7 +60,7 @@ describe('tracking a real clip', () => {
   });
 
   it('resumes: a second run over a longer range only detects the new frames', async () => {
-    const summary = await trackClip(project, { clipId, range: { start: 0, end: 44 } });
+    const summary = await trackClip(project, { clipId, range: { first: 0, last: 44 } });
     assert.equal(summary.framesResumed, 30);
     assert.equal(summary.framesDetectedNow, 15);
     assert.equal(loadTrackedFrames(project, clipId).length, 45);
@@ -70,7 +70,7 @@ describe('tracking a real clip', () => {
     const controller = new AbortController();
     const attempt = trackClip(project, {
       clipId,
-      range: { start: 45, end: 94 },
+      range: { first: 45, last: 94 },
       signal: controller.signal,
       onProgress: (p) => {
         if (p.done >= 8) controller.abort();
@@ -79,20 +79,20 @@ describe('tracking a real clip', () => {
     await assert.rejects(attempt, (error: unknown) => isDvpError(error) && error.code === 'CANCELLED');
     const kept = detectedFrames(project, clipId, 45, 94).size;
     assert.ok(kept >= 8 && kept < 50, `${kept} frames kept`);
-    const summary = await trackClip(project, { clipId, range: { start: 45, end: 94 } });
+    const summary = await trackClip(project, { clipId, range: { first: 45, last: 94 } });
     assert.equal(summary.framesResumed, kept);
     assert.equal(summary.framesDetectedNow, 50 - kept);
     assert.equal(loadTrackedFrames(project, clipId).length, 95);
   });
 
   it('keeps a user-chosen neutral frame across runs and applies the smoothing setting', async () => {
-    const summary = await trackClip(project, { clipId, range: { start: 0, end: 94 }, neutralFrame: 10, smoothing: 0 });
+    const summary = await trackClip(project, { clipId, range: { first: 0, last: 94 }, neutralFrame: 10, smoothing: 0 });
     assert.equal(summary.framesDetectedNow, 0, 'nothing left to detect');
     assert.equal(summary.neutralFrame, 10);
     const raw = loadTrackedFrames(project, clipId, { which: 'raw' });
     const smooth = loadTrackedFrames(project, clipId);
     assert.deepEqual(Array.from(packParams(smooth[40]!.params)), Array.from(packParams(raw[40]!.params)), 'strength 0 leaves the values raw');
-    const again = await trackClip(project, { clipId, range: { start: 0, end: 94 } });
+    const again = await trackClip(project, { clipId, range: { first: 0, last: 94 } });
     assert.equal(again.neutralFrame, 10);
     const model = loadFaceModel(project, clipId)!;
     assert.equal(model.identity.neutralFrameAuto, false);
@@ -101,7 +101,7 @@ describe('tracking a real clip', () => {
 
   it('renders an overlay video of the tracking', async () => {
     const out = path.join(temp.dir, 'overlay.mp4');
-    const result = await renderOverlay(project, { clipId, out, range: { start: 0, end: 19 } });
+    const result = await renderOverlay(project, { clipId, out, range: { first: 0, last: 19 } });
     assert.equal(result.frames, 20);
     const stream = ffprobeJson(out, ['-count_frames']).streams[0]!;
     assert.equal(stream.nb_read_frames, '20');

@@ -30,7 +30,7 @@ import { media, REPO_ROOT, tempDir } from '../helpers/paths.js';
 const temp = tempDir('dvp-conditioned-');
 const tracked = path.join(temp.dir, 'tracked.dvp');
 const untracked = path.join(temp.dir, 'untracked.dvp');
-const TRACKED = { start: 0, end: 159 };
+const TRACKED = { first: 0, last: 159 };
 let clipId = 0;
 /**
  * Steps of the short run and the held-out PSNR it reliably passes: it scores 19–22 dB (from ~15 dB

@@ -38,7 +38,7 @@ export const editsCommand: CliCommand = {
         if (spans) {
           if (spans.length === 0) context.stdout('  All edited frames stay within what the target showed.');
           for (const span of spans) {
-            context.stdout(`  Out of range: frames ${span.start}–${span.end} (${span.params.join(', ')})`);
+            context.stdout(`  Out of range: frames ${span.first}–${span.last} (${span.params.join(', ')})`);
           }
         }
       }

@@ -15,8 +15,7 @@ export const overlayCommand: CliCommand = {
     if (clipText === undefined || !Number.isInteger(Number(clipText))) throw new DvpError('INVALID_ARGUMENT', '--clip ID is required (a clip id from `dvp info`).');
     if (out === undefined) throw new DvpError('INVALID_ARGUMENT', '--out OVERLAY.mp4 is required.');
     const rangeText = stringOption(context, 'range');
-    const frames = rangeText === undefined ? undefined : parseFrameRange(rangeText);
-    const range = frames && { start: frames.first, end: frames.last };
+    const range = rangeText === undefined ? undefined : parseFrameRange(rangeText);
     await withProject(file, { readonly: true }, async (project) => {
       const result = await renderOverlay(project, {
         clipId: Number(clipText),

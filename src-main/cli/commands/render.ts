@@ -71,11 +71,11 @@ export function describeRender(summary: RenderSummary): string[] {
     describeComposite(summary),
   ];
   for (const span of summary.passThrough) {
-    lines.push(`note: frames ${span.start}-${span.end} have no tracked face; the plate passes through unchanged there.`);
+    lines.push(`note: frames ${span.first}-${span.last} have no tracked face; the plate passes through unchanged there.`);
   }
   if (summary.outOfRangeFrames > 0) {
     lines.push(`warning: ${summary.outOfRangeFrames} frame(s) ask for parameters outside what the target showed in training; expect artefacts there:`);
-    for (const span of summary.outOfRange) lines.push(`warning:   frames ${span.start}-${span.end}: ${describeParams(span.params)}`);
+    for (const span of summary.outOfRange) lines.push(`warning:   frames ${span.first}-${span.last}: ${describeParams(span.params)}`);
   }
   return lines;
 }

@@ -1,14 +1,14 @@
+import type { FrameRange } from '../../api/frame-range.js';
 import { DvpError } from '../../shared/errors.js';
 import { listClips } from '../../engine/project/clips.js';
 import { Project } from '../../engine/project/project.js';
 import { trackClip, type TrackSummary } from '../../engine/track/track-clip.js';
-import type { FrameRange } from '../../engine/face/store.js';
 import { closeAfter, positional, stringOption, type CliCommand } from '../command.js';
 
 function parseRange(text: string): FrameRange {
   const match = /^(\d+)-(\d+)$/.exec(text);
   if (!match) throw new DvpError('INVALID_ARGUMENT', `--range must look like A-B with frame numbers (got '${text}').`);
-  return { start: Number(match[1]), end: Number(match[2]) };
+  return { first: Number(match[1]), last: Number(match[2]) };
 }
 
 function parseNumber(text: string | undefined, name: string): number | undefined {
@@ -25,7 +25,7 @@ function describe(summary: TrackSummary): string[] {
     `  landmark error: median ${s.medianErrorPct.toFixed(2)} %, 95th percentile ${s.p95ErrorPct.toFixed(2)} % of the inter-ocular distance; neutral frame ${summary.neutralFrame}; expression basis v${summary.basisVersion}${summary.basisCreated ? ' (new)' : ''}.`,
     `  detection ${summary.detectFps.toFixed(1)} frames/s, fit ${summary.fitMsPerFrame.toFixed(1)} ms/frame, ${summary.totalSeconds.toFixed(1)} s in all.`,
   ];
-  if (summary.gaps.length > 0) lines.push(`  no face in frames ${summary.gaps.map((g) => (g.start === g.end ? `${g.start}` : `${g.start}-${g.end}`)).join(', ')}.`);
+  if (summary.gaps.length > 0) lines.push(`  no face in frames ${summary.gaps.map((g) => (g.first === g.last ? `${g.first}` : `${g.first}-${g.last}`)).join(', ')}.`);
   return lines;
 }
 

@@ -13,6 +13,6 @@ export function curvesHandler(params: z.infer<typeof CurvesParamsSchema>, engine
   return {
     ...curves,
     controls: curves.controls.map((c) => ({ param: c.name, label: c.label, group: c.group, unit: c.unit, scale: c.scale, channels: [...c.channels] })),
-    outOfRange: curves.outOfRange.map((s) => ({ start: s.start, end: s.end, params: s.params })),
+    outOfRange: curves.outOfRange.map((s) => ({ first: s.first, last: s.last, params: s.params })),
   };
 }

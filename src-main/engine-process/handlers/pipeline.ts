@@ -68,7 +68,7 @@ function trackingStatus(project: Project, clipId: number, engine: EngineContext)
           medianErrorPct: finite(model.stats.medianErrorPct),
           p95ErrorPct: finite(model.stats.p95ErrorPct),
           framesWithFace: model.stats.framesWithFace,
-          gaps: model.gaps.map((g) => ({ first: g.start, last: g.end })),
+          gaps: model.gaps,
         }
       : null,
   };

@@ -8,7 +8,7 @@ export async function runTrack(params: JobParams<'track'>, context: JobContext):
   try {
     const summary = await trackClip(project, {
       clipId: params.clipId,
-      ...(params.range ? { range: { start: params.range.first, end: params.range.last } } : {}),
+      ...(params.range ? { range: params.range } : {}),
       ...(params.smoothing !== undefined ? { smoothing: params.smoothing } : {}),
       signal: context.signal,
       onProgress: context.progress,

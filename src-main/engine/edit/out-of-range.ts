@@ -1,3 +1,4 @@
+import type { FrameRange } from '../../api/frame-range.js';
 import { DvpError } from '../../shared/errors.js';
 import { CONTROLS, EYELID_CHANNELS, GAZE_CHANNELS, POSE_CHANNELS } from './controls.js';
 import type { ExpressionRig } from './expression-rig.js';
@@ -118,10 +119,7 @@ export function flagOutOfRange(
   return flagged;
 }
 
-export interface OutOfRangeSpan {
-  start: number;
-  /** Inclusive. */
-  end: number;
+export interface OutOfRangeSpan extends FrameRange {
   /** Every parameter flagged somewhere in the span. */
   params: string[];
 }
@@ -129,16 +127,16 @@ export interface OutOfRangeSpan {
 /** Runs of consecutive flagged frames, for a timeline to shade and a report to print. */
 export function outOfRangeSpans(flagged: readonly OutOfRangeFrame[]): OutOfRangeSpan[] {
   const spans: OutOfRangeSpan[] = [];
-  let current: { start: number; end: number; params: Set<string> } | undefined;
+  let current: { first: number; last: number; params: Set<string> } | undefined;
   for (const { frame, params } of flagged) {
-    if (current && frame === current.end + 1) {
-      current.end = frame;
+    if (current && frame === current.last + 1) {
+      current.last = frame;
     } else {
-      if (current) spans.push({ start: current.start, end: current.end, params: [...current.params] });
-      current = { start: frame, end: frame, params: new Set() };
+      if (current) spans.push({ first: current.first, last: current.last, params: [...current.params] });
+      current = { first: frame, last: frame, params: new Set() };
     }
     for (const p of params) current.params.add(p.name);
   }
-  if (current) spans.push({ start: current.start, end: current.end, params: [...current.params] });
+  if (current) spans.push({ first: current.first, last: current.last, params: [...current.params] });
   return spans;
 }

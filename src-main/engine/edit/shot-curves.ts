@@ -1,3 +1,4 @@
+import type { FrameRange } from '../../api/frame-range.js';
 import { getClip } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import type { Lane, LaneMode } from './compose.js';
@@ -24,10 +25,6 @@ export interface CurvesRequest {
   proposed?: { param: string; keys: Keyframe[]; mode?: LaneMode | undefined }[] | undefined;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
 
 interface Range {
   min: number;
@@ -40,8 +37,8 @@ export interface ShotCurves {
   tracked: boolean;
   controls: ControlDef[];
   curves: { param: string; tracked: number[]; edited: number[]; lane: number[] | null; observed: Range }[];
-  outOfRange: (Span & { params: string[] })[];
-  untracked: Span[];
+  outOfRange: (FrameRange & { params: string[] })[];
+  untracked: FrameRange[];
 }
 
 /** The controls the clip's rig can drive: every non-expression control and the rig's own expression controls. */
@@ -60,7 +57,7 @@ function measureAll(params: ParamSequence, controls: readonly ControlDef[], rig:
 }
 
 /** Once per tracking result: the tracked value of every control, and the frames without a trusted fit. */
-function trackedCurves(target: TrackedEntry): { values: Map<string, Float64Array>; untracked: Span[] } {
+function trackedCurves(target: TrackedEntry): { values: Map<string, Float64Array>; untracked: FrameRange[] } {
   const cached = target.derived.get('curves') as ReturnType<typeof trackedCurves> | undefined;
   if (cached) return cached;
   const fresh = { values: measureAll(target.clip.params, availableControls(target.rig), target.rig), untracked: runs(target.clip.trusted, 0) };
@@ -91,13 +88,13 @@ function measured(target: TrackedEntry, measure: MeasureAgainst): { ranges: Obse
 }
 
 /** Inclusive runs of frames where `flags[f] === value`. */
-function runs(flags: Uint8Array, value: number): Span[] {
-  const spans: Span[] = [];
+function runs(flags: Uint8Array, value: number): FrameRange[] {
+  const spans: FrameRange[] = [];
   for (let f = 0; f < flags.length; f++) {
     if (flags[f] !== value) continue;
     const last = spans.at(-1);
-    if (last && last.end === f - 1) last.end = f;
-    else spans.push({ start: f, end: f });
+    if (last && last.last === f - 1) last.last = f;
+    else spans.push({ first: f, last: f });
   }
   return spans;
 }
@@ -111,7 +108,7 @@ export function shotCurves(project: Project, cache: TrackedClips, request: Curve
   const clip = getClip(project, request.clipId);
   const target = cache.tracked(project, clip.id);
   if (!target) {
-    return { clipId: clip.id, frameCount: clip.frameCount, tracked: false, controls: [], curves: [], outOfRange: [], untracked: clip.frameCount > 0 ? [{ start: 0, end: clip.frameCount - 1 }] : [] };
+    return { clipId: clip.id, frameCount: clip.frameCount, tracked: false, controls: [], curves: [], outOfRange: [], untracked: clip.frameCount > 0 ? [{ first: 0, last: clip.frameCount - 1 }] : [] };
   }
   const controls = availableControls(target.rig);
   const wanted = request.params ? request.params.map((name) => requireControl(name)) : controls;

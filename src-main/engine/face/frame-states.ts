@@ -30,7 +30,7 @@ export function clipFrameStates(project: Project, clipId: number, frameCount: nu
 
 /** One frame's state, with its stored parameters when it has any. */
 export function frameStateAt(project: Project, clipId: number, frame: number): { state: FrameState; tracked: TrackedFrame | undefined } {
-  const tracked = loadTrackedFrames(project, clipId, { start: frame, end: frame })[0];
+  const tracked = loadTrackedFrames(project, clipId, { range: { first: frame, last: frame } })[0];
   if (tracked) return { state: storedFrameState(tracked.flags), tracked };
   return { state: detectedFrames(project, clipId, frame, frame).size > 0 ? 'detected' : 'none', tracked: undefined };
 }

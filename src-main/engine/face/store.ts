@@ -3,6 +3,7 @@
  * BLOB layouts: float arrays are little-endian Float32; per-frame `raw` / `smoothed` are packed
  * FrameParams (PARAM_COUNT values, see model.ts); `landmarks` are the 478 detected points (x, y).
  */
+import type { FrameRange } from '../../api/frame-range.js';
 import type { Project } from '../project/project.js';
 import { EXPRESSION_DIM, PARAM_COUNT, unpackParams, type ExpressionBasis, type FaceIdentity, type FaceModel, type FrameParams } from './model.js';
 import { VERTEX_COUNT } from './topology.js';
@@ -26,11 +27,6 @@ export const FrameFlag = {
   LowConfidence: 64,
 } as const;
 
-export interface FrameRange {
-  start: number;
-  /** Inclusive. */
-  end: number;
-}
 
 export interface TrackingStats {
   framesTracked: number;
@@ -181,16 +177,15 @@ interface FrameRow {
 export interface LoadFramesOptions {
   /** 'smoothed' (default) or 'raw' parameters. */
   which?: 'raw' | 'smoothed';
-  start?: number;
-  /** Inclusive. */
-  end?: number;
+  /** Only these frames (every tracked frame by default). */
+  range?: FrameRange;
 }
 
 /** Tracked frames of a clip in frame order. */
 export function loadTrackedFrames(project: Project, clipId: number, options: LoadFramesOptions = {}): TrackedFrame[] {
   const rows = project.db
     .prepare('SELECT frame, flags, confidence, raw, smoothed, fit_error FROM face_frames WHERE clip_id = ? AND frame >= ? AND frame <= ? ORDER BY frame')
-    .all(clipId, options.start ?? 0, options.end ?? Number.MAX_SAFE_INTEGER) as FrameRow[];
+    .all(clipId, options.range?.first ?? 0, options.range?.last ?? Number.MAX_SAFE_INTEGER) as FrameRow[];
   return rows.map((row) => {
     const packed = floats(options.which === 'raw' ? row.raw : row.smoothed);
     if (packed.length !== PARAM_COUNT) throw new RangeError(`frame ${row.frame}: stored parameters have ${packed.length} values, expected ${PARAM_COUNT}.`);

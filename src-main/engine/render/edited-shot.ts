@@ -1,3 +1,4 @@
+import type { FrameRange } from '../../api/frame-range.js';
 import { DvpError } from '../../shared/errors.js';
 import { ClipConditioning } from '../condition/clip-conditioning.js';
 import type { OutOfRangeSpan } from '../edit/out-of-range.js';
@@ -8,11 +9,6 @@ import { emptyParams, type FrameParams } from '../face/model.js';
 import type { Project } from '../project/project.js';
 import { editRegions } from './edit-regions.js';
 
-/** An inclusive run of frames. */
-export interface FrameSpan {
-  start: number;
-  end: number;
-}
 
 export interface EditedShotOptions {
   clipId: number;
@@ -94,13 +90,13 @@ export class EditedShot {
   }
 
   /** Runs of render frames that pass the plate through (no tracked face there). */
-  passThroughSpans(): FrameSpan[] {
-    const spans: FrameSpan[] = [];
+  passThroughSpans(): FrameRange[] {
+    const spans: FrameRange[] = [];
     for (let f = this.first; f <= this.last; f++) {
       if (this.synthesizes(f)) continue;
       const previous = spans.at(-1);
-      if (previous && previous.end === f - 1) previous.end = f;
-      else spans.push({ start: f, end: f });
+      if (previous && previous.last === f - 1) previous.last = f;
+      else spans.push({ first: f, last: f });
     }
     return spans;
   }

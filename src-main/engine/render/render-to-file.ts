@@ -1,3 +1,4 @@
+import type { FrameRange } from '../../api/frame-range.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import type { Clip } from '../project/clips.js';
 import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
 import { EDIT_REGION_NAMES, type EditRegionName } from './edit-regions.js';
-import type { FrameSpan } from './edited-shot.js';
 import { alignAudio, conformAudio, type AudioChoice } from './render-audio.js';
 import { openShotRender, type CompositeMode, type RenderShotOptions } from './render-shot.js';
 import { SeamMeter, type SeamSummary } from './seam-meter.js';
@@ -36,7 +36,7 @@ export interface RenderSummary {
   frames: number;
   /** Frames the network synthesized; the others passed the plate through. */
   synthesized: number;
-  passThrough: FrameSpan[];
+  passThrough: FrameRange[];
   outOfRange: OutOfRangeSpan[];
   outOfRangeFrames: number;
   /** Start timecode written into the file. */

@@ -3,6 +3,7 @@
  * landmarks the fit used, the model's eye openings and irises, gaze rays, and a status square
  * (green tracked, yellow interpolated, magenta profile / low confidence, red no face or unreadable).
  */
+import type { FrameRange } from '../../api/frame-range.js';
 import { clipVideoInfo, getClip, resolveClipMedia } from '../project/clips.js';
 import { projectInputs } from '../project/project-inputs.js';
 import type { Project } from '../project/project.js';
@@ -11,7 +12,7 @@ import { FrameWriter } from '../media/frame-writer.js';
 import { DvpError } from '../../shared/errors.js';
 import { ProgressMeter, throwIfCancelled, type ProgressListener } from '../../shared/cancel.js';
 import { poseMesh, type EyeGeometry } from '../face/pose-mesh.js';
-import { FrameFlag, loadFaceModel, loadFrameLandmarks, loadTrackedFrames, type FrameRange, type TrackedFrame } from '../face/store.js';
+import { FrameFlag, loadFaceModel, loadFrameLandmarks, loadTrackedFrames, type TrackedFrame } from '../face/store.js';
 import { gazeRayEnd, LANDMARK_DOTS, MESH_EDGES } from '../face/overlay-geometry.js';
 import { trackRemedy } from '../project/remedies.js';
 import { circle, disc, line, rect, type Canvas, type Rgb } from './draw.js';
@@ -78,9 +79,9 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
   if (!model) throw new DvpError('NOT_FOUND', `${project.file}: clip ${clip.id} has not been tracked yet.`, { file: project.file, remedy: trackRemedy(project.file, clip.id) });
   const tracked = loadTrackedFrames(project, clip.id, { which: options.raw ? 'raw' : 'smoothed' });
   const byFrame = new Map<number, TrackedFrame>(tracked.map((t) => [t.frame, t]));
-  const range = options.range ?? { start: tracked[0]?.frame ?? 0, end: tracked.at(-1)?.frame ?? clip.frameCount - 1 };
-  if (range.start < 0 || range.end >= clip.frameCount || range.start > range.end) {
-    throw new DvpError('INVALID_ARGUMENT', `${project.file}: frame range ${range.start}-${range.end} is outside clip ${clip.id} (frames 0-${clip.frameCount - 1}).`, { file: project.file });
+  const range = options.range ?? { first: tracked[0]?.frame ?? 0, last: tracked.at(-1)?.frame ?? clip.frameCount - 1 };
+  if (range.first < 0 || range.last >= clip.frameCount || range.first > range.last) {
+    throw new DvpError('INVALID_ARGUMENT', `${project.file}: frame range ${range.first}-${range.last} is outside clip ${clip.id} (frames 0-${clip.frameCount - 1}).`, { file: project.file });
   }
   // Small clips are drawn at twice their size so the mesh and the eyes stay legible.
   const scale = Math.min(clip.width, clip.height) < 400 ? 2 : 1;
@@ -89,7 +90,7 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
   const drawModel = { ...model, identity: { ...model.identity, intrinsics } };
   const { fx, fy, cx, cy } = intrinsics;
   const width = clip.width * scale, height = clip.height * scale;
-  const total = range.end - range.start + 1;
+  const total = range.last - range.first + 1;
   const meter = new ProgressMeter(total);
   const writer = FrameWriter.open({
     file: options.out, format: 'h264', width, height, fps: clip.fps, protect: projectInputs(project),
@@ -99,7 +100,7 @@ export async function renderOverlay(project: Project, options: OverlayOptions): 
   const box = Math.max(6, Math.round(Math.min(width, height) / 40));
   let written = 0;
   try {
-    for await (const frame of readFrames(clip.path, clipVideoInfo(clip), { start: range.start, count: total, ...(options.signal ? { signal: options.signal } : {}) })) {
+    for await (const frame of readFrames(clip.path, clipVideoInfo(clip), { start: range.first, count: total, ...(options.signal ? { signal: options.signal } : {}) })) {
       throwIfCancelled(options.signal, 'Rendering the overlay');
       const canvas: Canvas = { width, height, data: scale === 1 ? frame.data : upscale(frame.data, frame.width, frame.height, scale) };
       const tf = byFrame.get(frame.index);

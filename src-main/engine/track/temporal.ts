@@ -2,8 +2,9 @@
  * Along time: short gaps are interpolated, long ones held and reported as ranges; then a
  * zero-phase Gaussian smoothing per parameter group (offline, so no lag), never across a long gap.
  */
+import type { FrameRange } from '../../api/frame-range.js';
 import { PARAM_COUNT, PARAM_LAYOUT, EXPRESSION_DIM, SH_COEFFS } from '../face/model.js';
-import { FrameFlag, type FrameRange } from '../face/store.js';
+import { FrameFlag } from '../face/store.js';
 
 export interface SequenceFrame {
   frame: number;
@@ -28,7 +29,7 @@ export function fillGaps(frames: SequenceFrame[], maxGap: number): { frames: Fil
   const gaps: FrameRange[] = [];
   const fitted = frames.map((f, i) => (f.params ? i : -1)).filter((i) => i >= 0);
   if (fitted.length === 0) {
-    if (frames.length > 0) gaps.push({ start: frames[0]!.frame, end: frames[frames.length - 1]!.frame });
+    if (frames.length > 0) gaps.push({ first: frames[0]!.frame, last: frames[frames.length - 1]!.frame });
     return { frames: [], gaps };
   }
   let i = 0;
@@ -45,7 +46,7 @@ export function fillGaps(frames: SequenceFrame[], maxGap: number): { frames: Fil
     const after = j < frames.length ? frames[j]!.params : undefined;
     const length = j - i;
     const interpolate = before !== undefined && after !== undefined && length <= maxGap;
-    if (!interpolate) gaps.push({ start: frames[i]!.frame, end: frames[j - 1]!.frame });
+    if (!interpolate) gaps.push({ first: frames[i]!.frame, last: frames[j - 1]!.frame });
     for (let k = i; k < j; k++) {
       const params = new Float32Array(PARAM_COUNT);
       if (interpolate) {

@@ -3,13 +3,14 @@
  * identity from many frames → shared expression basis → per-frame fit (pose, eyelids,
  * expression, gaze) → albedo and SH lighting → gaps and smoothing → controls → project.
  */
+import type { FrameRange } from '../../api/frame-range.js';
 import { clipVideoInfo, getClip, resolveClipMedia } from '../project/clips.js';
 import type { Project } from '../project/project.js';
 import { DvpError } from '../../shared/errors.js';
 import { ProgressMeter, throwIfCancelled, type ProgressListener } from '../../shared/cancel.js';
 import { packParams, unpackParams, type FaceModel, type FrameParams } from '../face/model.js';
 import { buildControls } from '../face/controls.js';
-import { FrameFlag, blob, latestBasis, loadFaceModel, saveBasis, saveFaceModel, type FrameRange, type TrackingStats } from '../face/store.js';
+import { FrameFlag, blob, latestBasis, loadFaceModel, saveBasis, saveFaceModel, type TrackingStats } from '../face/store.js';
 import { updateBasis } from './basis-learning.js';
 import { defaultWorkerCount, detectFrames } from './detect-pool.js';
 import { DetectionWriter, detectedFrames, loadDetections, type StoredFace } from './detections-store.js';
@@ -70,18 +71,18 @@ export async function trackClip(project: Project, options: TrackOptions): Promis
   const started = performance.now();
   const clip = resolveClipMedia(project, getClip(project, options.clipId), options.searchDirs ?? []);
   const info = clipVideoInfo(clip);
-  const range = options.range ?? { start: 0, end: clip.frameCount - 1 };
-  if (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.end >= clip.frameCount || range.start > range.end) {
-    throw new DvpError('INVALID_ARGUMENT', `${project.file}: frame range ${range.start}-${range.end} is outside clip ${clip.id} (frames 0-${clip.frameCount - 1}).`, { file: project.file });
+  const range = options.range ?? { first: 0, last: clip.frameCount - 1 };
+  if (!Number.isInteger(range.first) || !Number.isInteger(range.last) || range.first < 0 || range.last >= clip.frameCount || range.first > range.last) {
+    throw new DvpError('INVALID_ARGUMENT', `${project.file}: frame range ${range.first}-${range.last} is outside clip ${clip.id} (frames 0-${clip.frameCount - 1}).`, { file: project.file });
   }
   const smoothing = options.smoothing ?? 1;
   if (!(smoothing >= 0 && smoothing <= 10)) throw new DvpError('INVALID_ARGUMENT', `the smoothing strength must be between 0 and 10 (got ${smoothing}).`);
-  const total = range.end - range.start + 1;
+  const total = range.last - range.first + 1;
 
   // 1. Detection, resumable: frames already in the project are kept.
-  const done = detectedFrames(project, clip.id, range.start, range.end);
+  const done = detectedFrames(project, clip.id, range.first, range.last);
   const todo: number[] = [];
-  for (let f = range.start; f <= range.end; f++) if (!done.has(f)) todo.push(f);
+  for (let f = range.first; f <= range.last; f++) if (!done.has(f)) todo.push(f);
   const meter = new ProgressMeter(total, done.size);
   const writer = new DetectionWriter(project, clip.id);
   let detected = 0;

@@ -22,8 +22,8 @@ export async function makeEditProject(file: string, options: { trackedLast?: num
   try {
     const { clip: target } = await importClip(project, media('target-tedlieu-256.mp4'), 'target');
     const { clip: source } = await importClip(project, media('source-wda-aoc-512.mp4'), 'source');
-    await trackClip(project, { clipId: target.id, range: { start: 0, end: trackedLast } });
-    if (options.trackSource !== undefined) await trackClip(project, { clipId: source.id, range: { start: 0, end: options.trackSource } });
+    await trackClip(project, { clipId: target.id, range: { first: 0, last: trackedLast } });
+    if (options.trackSource !== undefined) await trackClip(project, { clipId: source.id, range: { first: 0, last: options.trackSource } });
     return { file, targetId: target.id, sourceId: source.id, trackedLast };
   } finally {
     project.close();

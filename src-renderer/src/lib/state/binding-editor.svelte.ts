@@ -1,3 +1,4 @@
+import type { FrameRange } from '../../../../src-main/api/frame-range.js';
 import { strengthLaneParam, type Binding, type BindingMode, type EditChange, type Keyframe } from '../../../../src-main/api/edit-schemas.js';
 import type { Clip } from '../../../../src-main/api/schemas.js';
 import { rationalToNumber } from '../../../../src-main/api/timecode.js';
@@ -26,13 +27,13 @@ export function keyedPercent(keys: readonly Keyframe[], frame: number): number |
 }
 
 /** The target frames a binding reaches: its source's length placed at the offset, then trimmed. */
-export function bindingSpan(binding: Binding, source: Clip | undefined, target: Clip | null, offsetShift = 0): { start: number; end: number } | null {
+export function bindingSpan(binding: Binding, source: Clip | undefined, target: Clip | null, offsetShift = 0): FrameRange | null {
   if (!source || !target) return null;
   const offset = binding.offset + offsetShift;
   const length = Math.round((source.frameCount * target.fps.num * source.fps.den) / (target.fps.den * source.fps.num));
-  const start = Math.max(0, offset, binding.rangeStart ?? 0);
-  const end = Math.min(target.frameCount - 1, offset + length - 1, binding.rangeEnd ?? Infinity);
-  return end >= start ? { start, end } : null;
+  const first = Math.max(0, offset, binding.rangeStart ?? 0);
+  const last = Math.min(target.frameCount - 1, offset + length - 1, binding.rangeEnd ?? Infinity);
+  return last >= first ? { first, last } : null;
 }
 
 /**

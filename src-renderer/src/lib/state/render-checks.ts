@@ -1,9 +1,5 @@
+import type { FrameRange } from '../../../../src-main/api/frame-range.js';
 import { TRACK_CODE, type TrainingModel } from '../../../../src-main/api/pipeline.js';
-
-export interface FrameSpan {
-  first: number;
-  last: number;
-}
 
 /** Frames a render synthesizes: a fitted face (tracked, interpolated or low confidence). */
 export function isTracked(code: number | undefined): boolean {
@@ -11,8 +7,8 @@ export function isTracked(code: number | undefined): boolean {
 }
 
 /** The runs of frames in [first, last] with no tracked face (the render passes the plate through there). */
-export function untrackedSpans(codes: readonly number[], first: number, last: number): FrameSpan[] {
-  const spans: FrameSpan[] = [];
+export function untrackedSpans(codes: readonly number[], first: number, last: number): FrameRange[] {
+  const spans: FrameRange[] = [];
   for (let frame = Math.max(0, first); frame <= last; frame++) {
     if (isTracked(codes[frame])) continue;
     const open = spans[spans.length - 1];
@@ -23,7 +19,7 @@ export function untrackedSpans(codes: readonly number[], first: number, last: nu
 }
 
 /** "30–59, 62" (at most `limit` spans, then "and N more"). */
-export function spansText(spans: readonly FrameSpan[], limit = 6): string {
+export function spansText(spans: readonly FrameRange[], limit = 6): string {
   const shown = spans.slice(0, limit).map((s) => (s.first === s.last ? `${s.first}` : `${s.first}–${s.last}`));
   return spans.length > limit ? `${shown.join(', ')} and ${spans.length - limit} more` : shown.join(', ');
 }

@@ -4,7 +4,8 @@ import type { RenderResult } from '../../../../src-main/api/job-kinds.js';
 import { OUTPUT_FORMATS, type OutputFormatId } from '../../../../src-main/api/output-formats.js';
 import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 import { FARM_POLL_MS, type FarmRun } from './farm-run.js';
-import { isTracked, renderModelQuality, untrackedSpans, versionedName, type FrameSpan, type ModelQuality } from './render-checks.js';
+import type { FrameRange } from '../../../../src-main/api/frame-range.js';
+import { isTracked, renderModelQuality, untrackedSpans, versionedName, type ModelQuality } from './render-checks.js';
 
 export type { RenderResult };
 
@@ -49,7 +50,7 @@ export class RenderQueue {
   /** The clip's tracking codes (`tracking.status`), null until known. */
   codes = $state.raw<number[] | null>(null);
   /** Frames of the range with no tracked face: listed before rendering. */
-  readonly untracked: FrameSpan[] = $derived(this.codes ? untrackedSpans(this.codes, Math.min(this.first, this.last), Math.max(this.first, this.last)) : []);
+  readonly untracked: FrameRange[] = $derived(this.codes ? untrackedSpans(this.codes, Math.min(this.first, this.last), Math.max(this.first, this.last)) : []);
   /** The render model's held-out score against the nearest-neighbour baseline, when training recorded one. */
   quality = $state.raw<ModelQuality | null>(null);
   /** A render whose output exists: it waits for Replace, a versioned name, or Cancel. */

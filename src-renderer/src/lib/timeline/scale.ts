@@ -3,6 +3,8 @@
  * paths that stay cheap at any zoom (one vertical stroke per pixel column when zoomed out).
  */
 
+import type { FrameRange } from '../../../../src-main/api/frame-range.js';
+
 export interface TimeView {
   /** The frame at the left edge (fractional while panning). */
   start: number;
@@ -117,11 +119,11 @@ export function curvePath(values: readonly number[], view: TimeView, width: numb
 }
 
 /** Merges sorted inclusive spans into pixel rectangles for the visible part. */
-export function spanRects(spans: readonly { start: number; end: number }[], view: TimeView, width: number): { x: number; width: number }[] {
+export function spanRects(spans: readonly FrameRange[], view: TimeView, width: number): { x: number; width: number }[] {
   const rects: { x: number; width: number }[] = [];
   for (const span of spans) {
-    const x0 = Math.max(0, frameToX(view, span.start));
-    const x1 = Math.min(width, frameToX(view, span.end + 1));
+    const x0 = Math.max(0, frameToX(view, span.first));
+    const x1 = Math.min(width, frameToX(view, span.last + 1));
     if (x1 > x0) rects.push({ x: x0, width: x1 - x0 });
   }
   return rects;
