@@ -56,7 +56,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The API module is shared by every process.' }],
           patterns: [
             restrict(NODE_BUILTINS, 'The API module runs in the renderer too: no Node built-ins.'),
-            { regex: '/engine/(?!media/(timecode|rational)\\.js$)', message: 'The API may use only the engine\'s pure timecode modules.' },
+            { regex: '/engine/(?!media/(timecode|rational)\\.js$|edit/lane-curve\\.js$)', message: 'The API may use only the engine\'s pure timecode and lane-curve modules.' },
             restrict(['**/host/**', '**/engine-process/**', '**/server/**', '**/cli/**', ...MAIN_ONLY, ...PRELOAD, ...RENDERER], 'The API module depends on no process.'),
           ],
         },

@@ -1,4 +1,5 @@
 import type { FrameRange } from '../../../../src-main/api/frame-range.js';
+import { evaluateLane } from '../../../../src-main/api/lane-curve.js';
 import { strengthLaneParam, type Binding, type BindingMode, type EditChange, type Keyframe } from '../../../../src-main/api/edit-schemas.js';
 import type { Clip } from '../../../../src-main/api/schemas.js';
 import { rationalToNumber } from '../../../../src-main/api/timecode.js';
@@ -11,20 +12,6 @@ export const BINDING_MODES: { mode: BindingMode; label: string }[] = [
   { mode: 'gaze', label: 'Gaze' },
   { mode: 'full', label: 'Full head' },
 ];
-
-/** A binding's strength keys' value at `frame` (percent); they are linear, so this is exactly what composes. */
-export function keyedPercent(keys: readonly Keyframe[], frame: number): number | undefined {
-  const first = keys[0];
-  const last = keys[keys.length - 1];
-  if (!first || !last) return undefined;
-  if (frame <= first.position) return first.value;
-  if (frame >= last.position) return last.value;
-  const right = keys.findIndex((k) => k.position > frame);
-  const a = keys[right - 1]!;
-  const b = keys[right]!;
-  if (a.type === 'hold' || !a.connectedRight) return a.value;
-  return a.value + ((frame - a.position) / (b.position - a.position)) * (b.value - a.value);
-}
 
 /** The target frames a binding reaches: its source's length placed at the offset, then trimmed. */
 export function bindingSpan(binding: Binding, source: Clip | undefined, target: Clip | null, offsetShift = 0): FrameRange | null {
@@ -68,7 +55,8 @@ export class BindingEditor {
 
   /** The binding's strength at a frame (0–1): its keys where it has them, else its own strength. */
   strengthAt(binding: Binding, frame: number): number {
-    const percent = keyedPercent(this.strengthKeys(binding.id), frame);
+    // Strength keys are a lane like any other: evaluated as the engine composes them.
+    const percent = evaluateLane(this.strengthKeys(binding.id), frame);
     return percent === undefined ? binding.strength : Math.min(1, Math.max(0, percent / 100));
   }
 
