@@ -10,7 +10,7 @@ import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
 import { syntheticFaceModel, syntheticParams } from '../../test/condition/synthetic-face.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
 import type { Benchmark, BenchResult, Metric } from '../types.js';
 
 interface BatchRates {

@@ -25,13 +25,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { applyEdit } from '../../src-main/engine/edit/apply-edit.js';
 import { composeShot } from '../../src-main/engine/edit/compose.js';
 import { undo } from '../../src-main/engine/edit/history.js';
-import { EXPRESSION_DIMS, EYELID_DIMS, GAZE_DIMS, POSE_DIMS, type ParamSequence } from '../../src-main/engine/edit/parameters.js';
+import { type ParamSequence } from '../../src-main/engine/edit/parameters.js';
 import { loadShotInputs } from '../../src-main/engine/edit/tracked-inputs.js';
-import { emptyParams, type FaceModel, type FrameParams } from '../../src-main/engine/face/model.js';
+import { type FaceModel, type FrameParams } from '../../src-main/engine/face/model.js';
 import { deformedShape, gazeDirectionModel } from '../../src-main/engine/face/pose-mesh.js';
 import { rotationMatrix } from '../../src-main/engine/face/rotation.js';
 import { FrameFlag, latestBasis, loadFaceModel, loadTrackedFrames } from '../../src-main/engine/face/store.js';
@@ -43,35 +42,15 @@ import { clipVideoInfo } from '../../src-main/engine/project/clips.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { bindSource } from '../../src-main/engine/render/reenact.js';
-import type { CompositeMode } from '../../src-main/engine/render/render-shot.js';
-import { renderShotToFile } from '../../src-main/engine/render/render-to-file.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
-import { selectBackend, type BackendChoice } from '../../src-main/engine/translate/backend.js';
-import { createModel } from '../../src-main/engine/translate/checkpoint-store.js';
 import { presetConfig } from '../../src-main/engine/translate/config.js';
-import { openModelSource, planFaceData, type FaceData } from '../../src-main/engine/translate/model-source.js';
-import { train } from '../../src-main/engine/translate/trainer.js';
-import { isDvpError } from '../../src-main/shared/errors.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
+import { RESULTS_DIR } from '../paths.js';
+import { bindTimeShifted, frameParams, renderCase, retrack, setting, trainShotModel } from '../shot-cases.js';
+import { mean, percentile95 } from '../stats.js';
 import type { Benchmark, BenchResult, Metric } from '../types.js';
 
 const DEG = 180 / Math.PI;
-const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
-
-export function setting(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) && value > 0 ? Math.round(value) : fallback;
-}
-
-export function frameParams(sequence: ParamSequence, row: number): FrameParams {
-  const p = emptyParams();
-  p.rotation.set(sequence.pose.subarray(row * POSE_DIMS, row * POSE_DIMS + 3));
-  p.translation.set(sequence.pose.subarray(row * POSE_DIMS + 3, (row + 1) * POSE_DIMS));
-  p.expression.set(sequence.expression.subarray(row * EXPRESSION_DIMS, (row + 1) * EXPRESSION_DIMS));
-  p.gaze.set(sequence.gaze.subarray(row * GAZE_DIMS, (row + 1) * GAZE_DIMS));
-  p.eyelids.set(sequence.eyelids.subarray(row * EYELID_DIMS, (row + 1) * EYELID_DIMS));
-  return p;
-}
 
 /** Angle (degrees) of the rotation between two head poses. */
 function poseError(a: FrameParams, b: FrameParams): number {
@@ -105,15 +84,6 @@ function interOcularMm(model: FaceModel): number {
   return Math.hypot(c[0]! - c[3]!, c[1]! - c[4]!, c[2]! - c[5]!);
 }
 
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((s, v) => s + v, 0) / values.length;
-}
-
-function percentile95(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.round(0.95 * (sorted.length - 1)))]!;
-}
-
 interface CaseResult {
   frames: number;
   faceShare: number;
@@ -122,53 +92,6 @@ interface CaseResult {
   axesDeg: [number, number, number][];
   expressionPct: number[];
   gazeDeg: number[];
-}
-
-/** Renders `first..last` of the shot as it is edited now into a ProRes file (the product's region composite unless told). */
-export async function renderCase(
-  project: Project,
-  dir: string,
-  name: string,
-  targetId: number,
-  first: number,
-  last: number,
-  composite: CompositeMode = 'region',
-): Promise<{ file: string; fps: number }> {
-  const file = path.join(dir, `${name}.mov`);
-  const summary = await renderShotToFile(project, { clipId: targetId, range: { first, last }, format: 'prores-hq', audio: { kind: 'none' }, out: file, composite });
-  return { file, fps: summary.framesPerSecond };
-}
-
-/**
- * Time-shifted self-reenactment: the target bound to itself, full head, so that frame t is driven
- * by its own tracked parameters of frame t + shift (relative to the same neutral frame: exactly them).
- */
-export function bindTimeShifted(project: Project, targetId: number, shift: number): void {
-  bindSource(project, { targetClipId: targetId, sourceClipId: targetId, mode: 'full', offset: -shift });
-}
-
-/** Imports `file` as a source clip and tracks it whole: the new clip's id, or null when the tracker finds no face in it. */
-export async function retrack(project: Project, file: string): Promise<number | null> {
-  const retracked = (await importClip(project, file, 'source')).clip;
-  try {
-    await trackClip(project, { clipId: retracked.id });
-  } catch (error) {
-    // A network too weakly trained to draw a face: the tracker finds none, which is the result.
-    if (isDvpError(error) && error.code === 'NO_FACE') return null;
-    throw error;
-  }
-  return retracked.id;
-}
-
-/** Trains a network on the tracked clip `targetId` (`dvp train`'s split: the first two thirds), on the `auto` backend. */
-export async function trainShotModel(project: Project, targetId: number, preset: string, steps: number, name: string): Promise<{ backend: BackendChoice; data: FaceData; trainSeconds: number }> {
-  const backend = await selectBackend('auto');
-  const data = planFaceData(project, targetId);
-  const model = createModel(project, { clipId: targetId, name: `${name} ${preset}`, config: presetConfig(preset), data: { ...data } });
-  const { source: examples, split } = await openModelSource(project, model);
-  const trainStarted = performance.now();
-  await train({ project, model, source: examples, trainIndices: split.train, targetStep: steps, checkpointEvery: steps, backend: backend.name });
-  return { backend, data, trainSeconds: (performance.now() - trainStarted) / 1000 };
 }
 
 /** The parameters frames `first..last` of the shot ask for, as it is edited now. */

@@ -5,7 +5,7 @@ import { FrameWriter } from '../../src-main/engine/media/frame-writer.js';
 import { readFrames } from '../../src-main/engine/media/frame-reader.js';
 import type { OutputFormatId } from '../../src-main/engine/media/output-formats.js';
 import { probeVideo } from '../../src-main/engine/media/probe.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
 import type { Benchmark, Metric } from '../types.js';
 
 async function decodeRate(file: string): Promise<{ fps: number; frames: number }> {

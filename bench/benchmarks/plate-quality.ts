@@ -20,11 +20,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ClipConditioning } from '../../src-main/engine/condition/clip-conditioning.js';
 import { PlateWarp } from '../../src-main/engine/condition/plate-warp.js';
 import type { ShotCrop } from '../../src-main/engine/condition/shot-crop.js';
-import { writePng } from '../../src-main/engine/media/png.js';
 import { addUpsampledCorrection } from '../../src-main/engine/render/plate-input.js';
 import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
@@ -37,11 +35,13 @@ import { synthesize } from '../../src-main/engine/translate/inference.js';
 import { meanScores, scoreImage, type ImageScores } from '../../src-main/engine/translate/metrics.js';
 import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
-import { baselineRetrievals, FACE_PARAMETER_GROUPS, NearestNeighbour, poseOnlyGroups, RETRIEVAL_KINDS, strongerRetrieval } from '../../src-main/engine/translate/nearest-neighbour.js';
-import { plateImage, strip } from '../../src-main/engine/translate/preview.js';
+import { baselineRetrievals, FACE_PARAMETER_GROUPS, RETRIEVAL_KINDS, strongerRetrieval } from '../../src-main/engine/translate/nearest-neighbour.js';
+import { plateImage } from '../../src-main/engine/translate/preview.js';
 import { evaluateTimeShifted, faceCoverage, shiftedPairs, type Candidates, type ShiftedScores } from '../../src-main/engine/translate/time-shifted.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR, RESULTS_DIR } from '../paths.js';
+import { writeStrips } from '../plate-strips.js';
+import { spread } from '../stats.js';
 import type { Benchmark, Metric } from '../types.js';
 
 const CLIPS: Record<string, { file: string; last: number }> = {
@@ -52,7 +52,6 @@ const CLIPS: Record<string, { file: string; last: number }> = {
 /** k in frames (25 fps): a fifth of a second, one second, three seconds. */
 const SHIFTS = [5, 25, 75];
 const TRAIN_SHARE = 0.6;
-const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
 interface Run {
   clip: string;
@@ -162,10 +161,6 @@ function keptFromPrevious(name: string, clips: string[]): { metrics: Record<stri
     metrics: Object.fromEntries(Object.entries(previous.metrics ?? {}).filter(([key]) => other(key.split('_')[0]!))),
     runs: (previous.details?.runs ?? []).filter((run) => other(run.clip)),
   };
-}
-
-function spread(values: number[]): { mean: number; min: number; max: number } {
-  return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
 }
 
 interface PlateQualityDefaults {
@@ -285,26 +280,4 @@ function addClipMetrics(metrics: Record<string, Metric>, clip: string, runs: Run
   }
   const plateRuns = runs.filter((r) => r.preset === platePreset);
   metrics[`${clip}_plate_train_minutes`] = { value: spread(plateRuns.map((r) => r.trainMinutes)).mean, unit: 'min', better: 'lower', target: 60 };
-}
-
-async function writeStrips(
-  samplesDir: string,
-  clip: string,
-  plate: { network: TranslationModel; source: TrainingSource; split: DataSplit },
-  paper: { network: TranslationModel; source: TrainingSource } | undefined,
-): Promise<void> {
-  const { source, split } = plate;
-  const r = source.resolution;
-  const neighbours = new NearestNeighbour(source, split.train, poseOnlyGroups(FACE_PARAMETER_GROUPS));
-  for (const pair of shiftedPairs(source, split.heldOut, 25, 3)) {
-    const example = await source.sampleWithPlate!(pair.target, pair.plate);
-    const [plateOutput] = synthesize(plate.network.generator, [example.input]);
-    const images = [source.target(pair.plate), plateImage(example.input, r), plateOutput!];
-    if (paper && paper.source.resolution === r) {
-      const [paperOutput] = synthesize(paper.network.generator, [(await paper.source.sample(pair.target)).input]);
-      images.push(paperOutput!);
-    }
-    images.push(source.target(neighbours.nearest(source.parameters(pair.target))), example.target);
-    writePng(path.join(samplesDir, `${clip}-${source.frame(pair.target)}.png`), strip(images, r));
-  }
 }

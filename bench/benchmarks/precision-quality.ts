@@ -19,7 +19,7 @@ import { TranslationModel } from '../../src-main/engine/translate/model.js';
 import { openModelSource, planFaceData } from '../../src-main/engine/translate/model-source.js';
 import { loadNativeAddon } from '../../src-main/engine/translate/native/addon.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
 import type { Benchmark, Metric } from '../types.js';
 
 const PRESET = 'cpu-small';

@@ -17,7 +17,7 @@ import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { jitter } from '../../src-main/engine/track/temporal.js';
 import { trackClip } from '../../src-main/engine/track/track-clip.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
 import type { Benchmark, Metric } from '../types.js';
 
 const DEG = 180 / Math.PI;

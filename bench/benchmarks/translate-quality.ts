@@ -25,7 +25,7 @@ import { openModelSource, planFaceData } from '../../src-main/engine/translate/m
 import { FACE_PARAMETER_GROUPS, NearestNeighbour, poseOnlyGroups } from '../../src-main/engine/translate/nearest-neighbour.js';
 import { conditioningImage, strip } from '../../src-main/engine/translate/preview.js';
 import { train } from '../../src-main/engine/translate/trainer.js';
-import { MEDIA_DIR } from '../media.js';
+import { MEDIA_DIR } from '../paths.js';
 import type { Benchmark, Metric } from '../types.js';
 
 const PRESET = 'cpu-tiny';

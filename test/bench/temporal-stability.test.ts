@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyParams, type FrameParams } from '../../src-main/engine/face/model.js';
-import { cropMaskToPlate, maskedFlicker, parameterJitter, secondDifferenceRms, temporalDifferenceError } from '../../bench/benchmarks/temporal-stability.js';
+import { cropMaskToPlate, maskedFlicker, parameterJitter, secondDifferenceRms, temporalDifferenceError } from '../../bench/temporal-metrics.js';
 
 const W = 8;
 const H = 6;
