@@ -1,6 +1,7 @@
 import createREGL from 'regl';
 import type { RgbFrame } from './frame-loader.js';
 import { layoutView, type CompareMode, type Pane, type PaneContent, type Rect, type ViewLayout, type ZoomMode } from './layout.js';
+import { createDrawCommands, type DrawCommands, type Placement, type Vec4 } from './draw-commands.js';
 import type { OverlayGeometry } from './overlay-geometry.js';
 
 export type { ZoomMode } from './layout.js';
@@ -19,8 +20,6 @@ export interface OverlayVisibility {
   mask?: boolean;
 }
 
-type Vec4 = [number, number, number, number];
-
 /** Overlay colours, as `dvp overlay` draws them. */
 const COLOURS = {
   mesh: [120 / 255, 1, 140 / 255, 0.4] as Vec4,
@@ -33,53 +32,6 @@ const COLOURS = {
 
 const SURROUND: Vec4 = [0.07, 0.07, 0.07, 1];
 
-/** Everything the shaders need to put plate pixels on the canvas. */
-interface Placement {
-  /** Picture origin (canvas px) and scale (canvas px per plate px). */
-  origin: [number, number];
-  scale: number;
-  canvas: [number, number];
-  /** Drawing is limited to this box (GL coordinates: y from the bottom). */
-  scissor: { x: number; y: number; width: number; height: number };
-}
-
-interface ImageProps extends Placement {
-  texture: createREGL.Texture2D;
-  rect: Vec4;
-}
-
-interface TintProps extends ImageProps {
-  colour: Vec4;
-}
-
-interface ShapeProps extends Placement {
-  points: createREGL.Buffer;
-  count: number;
-  colour: Vec4;
-  pointSize: number;
-}
-
-const PLACE = `
-  uniform vec2 origin;
-  uniform float scale;
-  uniform vec2 canvas;
-  vec4 place(vec2 platePx) {
-    vec2 c = origin + platePx * scale;
-    return vec4(c.x / canvas.x * 2.0 - 1.0, 1.0 - c.y / canvas.y * 2.0, 0.0, 1.0);
-  }`;
-
-/** A textured rectangle `rect` (x, y, w, h in image pixels), placed like everything else. */
-const QUAD_VERT = `
-        precision highp float;
-        attribute vec2 corner;
-        uniform vec4 rect;
-        varying vec2 uv;
-        ${PLACE}
-        void main() {
-          uv = corner;
-          gl_Position = place(rect.xy + corner * rect.zw);
-        }`;
-
 /**
  * The viewport, drawn with regl: the frame at the playhead, the engine's conditioning and
  * synthesized images, the tracking overlays (mesh, eyes and gaze rays, landmarks), and the
@@ -88,11 +40,8 @@ const QUAD_VERT = `
  */
 export class ReglViewer {
   private readonly regl: createREGL.Regl;
-  private readonly drawImage: createREGL.DrawCommand<createREGL.DefaultContext, ImageProps>;
-  /** An image's alpha as a translucent tint (the composite mask). */
-  private readonly drawTint: createREGL.DrawCommand<createREGL.DefaultContext, TintProps>;
-  private readonly drawLines: createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps>;
-  private readonly drawPoints: createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps>;
+  /** Images, the composite mask's tint, and the overlays' lines and points. */
+  private readonly draw: DrawCommands;
   private readonly buffers: Record<keyof OverlayGeometry, { buffer: createREGL.Buffer; count: number }>;
   private plate: { texture: createREGL.Texture2D; width: number; height: number; source: RgbFrame; magnified: boolean } | null = null;
   private readonly layers = new Map<'conditioning' | 'synthesized' | 'mask', { texture: createREGL.Texture2D; rect: Rect }>();
@@ -108,66 +57,7 @@ export class ReglViewer {
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.regl = createREGL({ canvas, attributes: { antialias: false, alpha: false, preserveDrawingBuffer: true } });
     const regl = this.regl;
-    const placement = {
-      origin: regl.prop<Placement, 'origin'>('origin'),
-      scale: regl.prop<Placement, 'scale'>('scale'),
-      canvas: regl.prop<Placement, 'canvas'>('canvas'),
-    };
-    this.drawImage = regl<{ origin: [number, number]; scale: number; canvas: [number, number]; rect: Vec4; image: createREGL.Texture2D }, { corner: number[][] }, ImageProps>({
-      vert: QUAD_VERT,
-      frag: `
-        precision mediump float;
-        uniform sampler2D image;
-        varying vec2 uv;
-        void main() { gl_FragColor = vec4(texture2D(image, uv).rgb, 1.0); }`,
-      attributes: { corner: [[0, 0], [1, 0], [0, 1], [1, 1]] },
-      uniforms: { ...placement, rect: regl.prop<ImageProps, 'rect'>('rect'), image: regl.prop<ImageProps, 'texture'>('texture') },
-      primitive: 'triangle strip',
-      count: 4,
-      depth: { enable: false },
-      scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
-    });
-    this.drawTint = regl<{ origin: [number, number]; scale: number; canvas: [number, number]; rect: Vec4; image: createREGL.Texture2D; colour: Vec4 }, { corner: number[][] }, TintProps>({
-      vert: QUAD_VERT,
-      frag: `
-        precision mediump float;
-        uniform sampler2D image;
-        uniform vec4 colour;
-        varying vec2 uv;
-        void main() { gl_FragColor = vec4(colour.rgb, colour.a * texture2D(image, uv).a); }`,
-      attributes: { corner: [[0, 0], [1, 0], [0, 1], [1, 1]] },
-      uniforms: { ...placement, rect: regl.prop<TintProps, 'rect'>('rect'), image: regl.prop<TintProps, 'texture'>('texture'), colour: regl.prop<TintProps, 'colour'>('colour') },
-      primitive: 'triangle strip',
-      count: 4,
-      depth: { enable: false },
-      blend: { enable: true, func: { src: 'src alpha', dst: 'one minus src alpha' } },
-      scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
-    });
-    const shape = (primitive: 'lines' | 'points'): createREGL.DrawCommand<createREGL.DefaultContext, ShapeProps> =>
-      regl<{ origin: [number, number]; scale: number; canvas: [number, number]; colour: Vec4; pointSize: number }, { point: createREGL.Buffer }, ShapeProps>({
-        vert: `
-          precision highp float;
-          attribute vec2 point;
-          uniform float pointSize;
-          ${PLACE}
-          void main() {
-            gl_PointSize = pointSize;
-            gl_Position = place(point);
-          }`,
-        frag: `
-          precision mediump float;
-          uniform vec4 colour;
-          void main() { gl_FragColor = colour; }`,
-        attributes: { point: regl.prop<ShapeProps, 'points'>('points') },
-        uniforms: { ...placement, colour: regl.prop<ShapeProps, 'colour'>('colour'), pointSize: regl.prop<ShapeProps, 'pointSize'>('pointSize') },
-        count: regl.prop<ShapeProps, 'count'>('count'),
-        primitive,
-        depth: { enable: false },
-        blend: { enable: true, func: { src: 'src alpha', dst: 'one minus src alpha' } },
-        scissor: { enable: true, box: regl.prop<Placement, 'scissor'>('scissor') },
-      });
-    this.drawLines = shape('lines');
-    this.drawPoints = shape('points');
+    this.draw = createDrawCommands(regl);
     const empty = (): { buffer: createREGL.Buffer; count: number } => ({ buffer: regl.buffer({ usage: 'dynamic', type: 'float', length: 8 }), count: 0 });
     this.buffers = { mesh: empty(), eyes: empty(), gaze: empty(), landmarks: empty() };
     const solid = (c: Vec4): createREGL.Texture2D => regl.texture({ width: 1, height: 1, data: c.map((v) => Math.round(v * 255)) });
@@ -247,7 +137,7 @@ export class ReglViewer {
     regl.poll();
     const { width: W, height: H } = this.canvas;
     // A quad rather than clear(): clear would obey whatever scissor box the last draw left set.
-    this.drawImage({ origin: [0, 0], scale: 1, canvas: [W, H], scissor: { x: 0, y: 0, width: W, height: H }, texture: this.surround, rect: [0, 0, W, H] });
+    this.draw.image({ origin: [0, 0], scale: 1, canvas: [W, H], scissor: { x: 0, y: 0, width: W, height: H }, texture: this.surround, rect: [0, 0, W, H] });
     const layout = this.layout();
     if (!layout || !this.plate) return;
     if (this.plate.magnified !== this.isMagnified(this.plate.source)) {
@@ -279,17 +169,17 @@ export class ReglViewer {
     const mask = this.layers.get('mask');
     const maskRect: Vec4 | null = mask ? [mask.rect.x, mask.rect.y, mask.rect.width, mask.rect.height] : null;
     if (content === 'original') {
-      this.drawImage({ ...placement, texture: this.plate.texture, rect: full });
+      this.draw.image({ ...placement, texture: this.plate.texture, rect: full });
     } else if (content === 'mask') {
-      this.drawImage({ ...placement, texture: this.black, rect: full });
-      if (mask && maskRect) this.drawTint({ ...placement, texture: mask.texture, rect: maskRect, colour: [1, 1, 1, 1] });
+      this.draw.image({ ...placement, texture: this.black, rect: full });
+      if (mask && maskRect) this.draw.tint({ ...placement, texture: mask.texture, rect: maskRect, colour: [1, 1, 1, 1] });
     } else {
       const layer = this.layers.get(content);
       // The plate area stays black where the engine's image does not reach (outside the shot crop).
-      this.drawImage({ ...placement, texture: this.black, rect: full });
-      if (layer) this.drawImage({ ...placement, texture: layer.texture, rect: [layer.rect.x, layer.rect.y, layer.rect.width, layer.rect.height] });
+      this.draw.image({ ...placement, texture: this.black, rect: full });
+      if (layer) this.draw.image({ ...placement, texture: layer.texture, rect: [layer.rect.x, layer.rect.y, layer.rect.width, layer.rect.height] });
     }
-    if (this.visible.mask && mask && maskRect && content !== 'mask') this.drawTint({ ...placement, texture: mask.texture, rect: maskRect, colour: COLOURS.mask });
+    if (this.visible.mask && mask && maskRect && content !== 'mask') this.draw.tint({ ...placement, texture: mask.texture, rect: maskRect, colour: COLOURS.mask });
     this.drawOverlays(placement, pane.scale);
   }
 
@@ -298,7 +188,7 @@ export class ReglViewer {
     const ratio = window.devicePixelRatio || 1;
     const line = (key: 'mesh' | 'eyes' | 'gaze', colour: Vec4): void => {
       const { buffer, count } = this.buffers[key];
-      if (count > 0) this.drawLines({ ...placement, points: buffer, count, colour, pointSize: 1 });
+      if (count > 0) this.draw.lines({ ...placement, points: buffer, count, colour, pointSize: 1 });
     };
     if (this.visible.mesh) line('mesh', COLOURS.mesh);
     if (this.visible.gaze) {
@@ -307,7 +197,7 @@ export class ReglViewer {
     }
     const dots = this.buffers.landmarks;
     if (this.visible.landmarks && dots.count > 0) {
-      this.drawPoints({ ...placement, points: dots.buffer, count: dots.count, colour: COLOURS.landmarks, pointSize: Math.max(2 * ratio, Math.min(6 * ratio, 1.5 * scale)) });
+      this.draw.points({ ...placement, points: dots.buffer, count: dots.count, colour: COLOURS.landmarks, pointSize: Math.max(2 * ratio, Math.min(6 * ratio, 1.5 * scale)) });
     }
   }
 
