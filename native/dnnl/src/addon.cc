@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "batch-norm.h"
 #include "conv.h"
+#include "copy.h"
 #include "cpu.h"
 #include "elementwise.h"
 

@@ -1,5 +1,7 @@
 #include "elementwise.h"
 
+#include "parallel.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -8,9 +10,6 @@
 
 namespace dvp {
 namespace {
-
-// Below this many elements a parallel region costs more than it saves.
-constexpr int64_t kParallelGrain = 1 << 15;
 
 template <BinaryOp Op>
 inline float apply(float a, float b) {
@@ -188,163 +187,6 @@ void adam(const float* w, const float* m, const float* v, const float* g, int64_
     mOut[i] = mi;
     vOut[i] = vi;
     wOut[i] = w[i] - rate * mi / (std::sqrt(vi) + epsilon);
-  }
-}
-
-}  // namespace dvp
-
-namespace dvp {
-
-void concat(int count, const float* const* inputs, const int64_t* inners, int64_t outer, float* out) {
-  int64_t width = 0;
-  for (int k = 0; k < count; k++) width += inners[k];
-#pragma omp parallel for schedule(static) if (outer * width >= kParallelGrain)
-  for (int64_t o = 0; o < outer; o++) {
-    float* row = out + o * width;
-    for (int k = 0; k < count; k++) {
-      std::copy_n(inputs[k] + o * inners[k], inners[k], row);
-      row += inners[k];
-    }
-  }
-}
-
-void slice(int rank, const int* shape, const int* begin, const int* size, const float* x, float* out) {
-  // Rows of the output's last dimension are contiguous in x: copy them whole.
-  std::vector<int64_t> strides(rank, 1);
-  for (int d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  const int64_t inner = rank > 0 ? size[rank - 1] : 1;
-  int64_t rows = 1;
-  for (int d = 0; d < rank - 1; d++) rows *= size[d];
-#pragma omp parallel for schedule(static) if (rows * inner >= kParallelGrain)
-  for (int64_t row = 0; row < rows; row++) {
-    int64_t offset = rank > 0 ? begin[rank - 1] : 0, rest = row;
-    for (int d = rank - 2; d >= 0; d--) {
-      offset += (begin[d] + rest % size[d]) * strides[d];
-      rest /= size[d];
-    }
-    std::copy_n(x + offset, inner, out + row * inner);
-  }
-}
-
-}  // namespace dvp
-
-namespace dvp {
-
-void tile(int rank, const int* shape, const int* outShape, const float* x, float* out) {
-  std::vector<int64_t> strides(rank, 1);
-  for (int d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  const int64_t inner = outShape[rank - 1], source = shape[rank - 1];
-  int64_t rows = 1;
-  for (int d = 0; d < rank - 1; d++) rows *= outShape[d];
-#pragma omp parallel for schedule(static) if (rows * inner >= kParallelGrain)
-  for (int64_t row = 0; row < rows; row++) {
-    int64_t offset = 0, rest = row;
-    for (int d = rank - 2; d >= 0; d--) {
-      offset += (rest % outShape[d]) % shape[d] * strides[d];
-      rest /= outShape[d];
-    }
-    const float* from = x + offset;
-    float* to = out + row * inner;
-    if (source == 1) {
-      std::fill_n(to, inner, from[0]);
-    } else {
-      for (int64_t i = 0; i < inner; i += source) std::copy_n(from, source, to + i);
-    }
-  }
-}
-
-}  // namespace dvp
-
-namespace dvp {
-
-namespace {
-
-// Σ over rows of f(row, channel) per channel, in double, split across threads.
-template <typename F>
-void channelSums(int64_t rows, int64_t channels, std::vector<double>& out, F f) {
-  const int threads = rows * channels >= kParallelGrain ? omp_get_max_threads() : 1;
-  std::vector<double> partial(static_cast<size_t>(threads) * channels, 0.0);
-#pragma omp parallel num_threads(threads)
-  {
-    double* acc = partial.data() + static_cast<size_t>(omp_get_thread_num()) * channels;
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) f(r, acc);
-  }
-  out.assign(channels, 0.0);
-  for (int t = 0; t < threads; t++)
-    for (int64_t c = 0; c < channels; c++) out[c] += partial[static_cast<size_t>(t) * channels + c];
-}
-
-}  // namespace
-
-void batchNorm(const float* x, const float* gamma, const float* beta, int64_t groups, int64_t rows, int64_t channels, float epsilon,
-               float* y, float* mean, float* inv) {
-  std::vector<double> sum, squares;
-  for (int64_t g = 0; g < groups; g++) {
-    const float* xg = x + g * rows * channels;
-    channelSums(rows, channels, sum, [&](int64_t r, double* acc) {
-      const float* row = xg + r * channels;
-      for (int64_t c = 0; c < channels; c++) acc[c] += row[c];
-    });
-    float* m = mean + g * channels;
-    for (int64_t c = 0; c < channels; c++) m[c] = static_cast<float>(sum[c] / rows);
-    channelSums(rows, channels, squares, [&](int64_t r, double* acc) {
-      const float* row = xg + r * channels;
-      for (int64_t c = 0; c < channels; c++) {
-        const double d = row[c] - m[c];
-        acc[c] += d * d;
-      }
-    });
-    float* k = inv + g * channels;
-    for (int64_t c = 0; c < channels; c++) k[c] = static_cast<float>(1.0 / std::sqrt(squares[c] / rows + epsilon));
-    float* yg = y + g * rows * channels;
-#pragma omp parallel for schedule(static) if (rows * channels >= kParallelGrain)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* in = xg + r * channels;
-      float* out = yg + r * channels;
-      for (int64_t c = 0; c < channels; c++) out[c] = (in[c] - m[c]) * k[c] * gamma[c] + beta[c];
-    }
-  }
-}
-
-void batchNormGrad(const float* dy, const float* x, const float* gamma, const float* mean, const float* inv, int64_t groups, int64_t rows,
-                   int64_t channels, float* dx, float* dgamma, float* dbeta) {
-  std::vector<double> totalGamma(channels, 0.0), totalBeta(channels, 0.0), sumDy, sumDyXhat;
-  for (int64_t g = 0; g < groups; g++) {
-    const float* xg = x + g * rows * channels;
-    const float* dyg = dy + g * rows * channels;
-    const float* m = mean + g * channels;
-    const float* k = inv + g * channels;
-    channelSums(rows, channels, sumDy, [&](int64_t r, double* acc) {
-      const float* d = dyg + r * channels;
-      for (int64_t c = 0; c < channels; c++) acc[c] += d[c];
-    });
-    channelSums(rows, channels, sumDyXhat, [&](int64_t r, double* acc) {
-      const float* d = dyg + r * channels;
-      const float* in = xg + r * channels;
-      for (int64_t c = 0; c < channels; c++) acc[c] += d[c] * (in[c] - m[c]) * k[c];
-    });
-    // dx = γ·inv · (dy − mean(dy) − x̂ · mean(dy·x̂)), per group and channel.
-    std::vector<float> a(channels), b(channels), scale(channels);
-    for (int64_t c = 0; c < channels; c++) {
-      a[c] = static_cast<float>(sumDy[c] / rows);
-      b[c] = static_cast<float>(sumDyXhat[c] / rows);
-      scale[c] = gamma[c] * k[c];
-      totalBeta[c] += sumDy[c];
-      totalGamma[c] += sumDyXhat[c];
-    }
-    float* dxg = dx + g * rows * channels;
-#pragma omp parallel for schedule(static) if (rows * channels >= kParallelGrain)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* d = dyg + r * channels;
-      const float* in = xg + r * channels;
-      float* out = dxg + r * channels;
-      for (int64_t c = 0; c < channels; c++) out[c] = scale[c] * (d[c] - a[c] - (in[c] - m[c]) * k[c] * b[c]);
-    }
-  }
-  for (int64_t c = 0; c < channels; c++) {
-    dgamma[c] = static_cast<float>(totalGamma[c]);
-    dbeta[c] = static_cast<float>(totalBeta[c]);
   }
 }
 

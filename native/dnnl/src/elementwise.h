@@ -22,32 +22,3 @@ void adam(const float* w, const float* m, const float* v, const float* g, int64_
           float epsilon, float* wOut, float* mOut, float* vOut);
 
 }  // namespace dvp
-
-namespace dvp {
-
-// Joins inputs along one axis: input k viewed as [outer, inners[k]], out as [outer, Σ inners].
-void concat(int count, const float* const* inputs, const int64_t* inners, int64_t outer, float* out);
-// out = x[begin : begin + size] for an x of `rank` dimensions `shape`.
-void slice(int rank, const int* shape, const int* begin, const int* size, const float* x, float* out);
-
-}  // namespace dvp
-
-namespace dvp {
-
-// out (rank dims outShape) = x (dims shape) repeated: out[i…] = x[i mod shape…].
-void tile(int rank, const int* shape, const int* outShape, const float* x, float* out);
-
-}  // namespace dvp
-
-namespace dvp {
-
-// Batch normalisation of x viewed as [groups, rows, channels]: statistics per (group, channel)
-// over the rows (training: one group, rows = N·H·W; per-frame inference: groups = N).
-// y = (x − mean) · inv · gamma + beta with inv = 1 / √(var + ε); mean and inv are [groups, channels].
-void batchNorm(const float* x, const float* gamma, const float* beta, int64_t groups, int64_t rows, int64_t channels, float epsilon,
-               float* y, float* mean, float* inv);
-// Its gradient: dx, and dgamma / dbeta summed over every group and row.
-void batchNormGrad(const float* dy, const float* x, const float* gamma, const float* mean, const float* inv, int64_t groups, int64_t rows,
-                   int64_t channels, float* dx, float* dgamma, float* dbeta);
-
-}  // namespace dvp
