@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { resolveTargetClip } from '../../engine/edit/shot-edit.js';
 import { isOutputFormatId, type OutputFormatId } from '../../engine/media/output-formats.js';
-import { checkOutputWritable } from '../../engine/media/output-writable.js';
 import { chunkFileName, planChunks } from '../../engine/render/chunk-plan.js';
 import { isChunkFormat } from '../../engine/render/conform.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
 import { isCompositeMode, type CompositeMode } from '../../engine/render/render-shot.js';
 import { renderShotToFile, type RenderSummary } from '../../engine/render/render-to-file.js';
-import { DvpError, fromFsError } from '../../shared/errors.js';
+import { DvpError } from '../../shared/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, parseBackendOptions } from '../backend-options.js';
 import { positional, stringOption, withProject, type CliCommand, type CommandContext } from '../command.js';
 import { applyMediaLookup, CHUNK_PLAN_OPTIONS, MEDIA_LOOKUP_OPTIONS, MEDIA_LOOKUP_USAGE, parseChunkIndex, parseChunkSpec } from '../farm-options.js';
@@ -137,8 +135,6 @@ export const renderCommand: CliCommand = {
     const shotId = parseId(stringOption(context, 'shot'), 'shot');
     const modelId = parseId(stringOption(context, 'model'), 'model');
     const { backend, precision } = parseBackendOptions(context);
-    // First: under /proc, the pieces' `mkdir -p` would never return.
-    checkOutputWritable(chunkSpec ? path.join(path.resolve(out), chunkFileName(0)) : path.resolve(out));
     // Always read-only: a render writes nothing to the project (no lock, no WAL), so it runs as well on a farm snapshot.
     return await withProject(file, { readonly: true }, async (project) => {
       applyMediaLookup(context, project);
@@ -149,11 +145,6 @@ export const renderCommand: CliCommand = {
           throw new DvpError('INVALID_ARGUMENT', `--chunk ${chunkIndex}: the plan has ${plan.length} chunk(s), 0-${plan.length - 1}.`);
         }
         const dir = path.resolve(out);
-        try {
-          mkdirSync(dir, { recursive: true });
-        } catch (error) {
-          throw fromFsError(error, out, 'create the folder for the pieces');
-        }
         const summaries: RenderSummary[] = [];
         for (const chunk of chunkIndex === undefined ? plan : [plan[chunkIndex]!]) {
           const summary = await renderShotToFile(project, {

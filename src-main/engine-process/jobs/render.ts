@@ -1,8 +1,7 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { JobParams, JobResult } from '../../api/job-kinds.js';
 import { API_OVERWRITE_HINT } from '../../engine/media/output-guard.js';
-import { checkOutputWritable } from '../../engine/media/output-writable.js';
 import type { AudioChoice } from '../../engine/render/render-audio.js';
 import { renderShotToFile } from '../../engine/render/render-to-file.js';
 import type { JobContext } from './job-context.js';
@@ -16,9 +15,6 @@ function audioChoice(audio: JobParams<'render'>['audio']): AudioChoice {
 export async function runRender(params: JobParams<'render'>, context: JobContext): Promise<JobResult<'render'>> {
   const project = context.engine.requireProject();
   const out = path.resolve(params.output);
-  // Before mkdir: under /proc, `mkdir -p` never returns.
-  checkOutputWritable(out);
-  mkdirSync(path.dirname(out), { recursive: true });
   const summary = await renderShotToFile(project, {
     clipId: params.clipId,
     out,

@@ -1,9 +1,9 @@
 import type { FrameRange } from '../../api/frame-range.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProgressMeter, type ProgressListener } from '../../shared/cancel.js';
-import { DvpError } from '../../shared/errors.js';
+import { DvpError, fromFsError } from '../../shared/errors.js';
 import type { OutOfRangeSpan } from '../edit/out-of-range.js';
 import { FrameWriter } from '../media/frame-writer.js';
 import { checkOutputPath, type OutputPolicy } from '../media/output-guard.js';
@@ -57,7 +57,8 @@ export interface RenderSummary {
 /**
  * Renders a shot into a file: ProRes 422 HQ, ProRes 4444 (the blend matte as alpha) or an
  * H.264 proxy, with the clip's timecode offset by the range start and the chosen audio.
- * A cancelled or failed render leaves no file behind.
+ * The output is checked once before any work (`checkOutputPath`: writable, not an input, not
+ * replaced unasked), then its folder is made. A cancelled or failed render leaves no file behind.
  */
 export async function renderShotToFile(project: Project, options: RenderFileOptions): Promise<RenderSummary> {
   const format = OUTPUT_FORMATS[options.format];
@@ -71,6 +72,11 @@ export async function renderShotToFile(project: Project, options: RenderFileOpti
     ...(options.overwriteHint !== undefined ? { overwriteHint: options.overwriteHint } : {}),
   };
   checkOutputPath(options.out, policy);
+  try {
+    mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  } catch (error) {
+    throw fromFsError(error, options.out, 'create the folder for the render');
+  }
   const render = await openShotRender(project, options);
   const { clip, shot } = render;
   const temp = mkdtempSync(path.join(os.tmpdir(), 'dvp-render-'));
