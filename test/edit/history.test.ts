@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { applyEdit, type Edit } from '../../src-main/engine/edit/apply-edit.js';
 import { historyState, redo, undo } from '../../src-main/engine/edit/history.js';
 import { loadShotEdit, type ShotEdit } from '../../src-main/engine/edit/shot-edit.js';
-import { importClip } from '../../src-main/engine/project/import-clip.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import type { DvpError } from '../../src-main/shared/errors.js';
-import { media, tempDir } from '../helpers/paths.js';
+import { twoClipProject, withProjectFile } from '../helpers/edit-fixture.js';
+import { tempDir } from '../helpers/paths.js';
 
 /** The shot's state as plain data (key ids included), for before/after comparisons. */
 function snapshot(project: Project, clipId: number): unknown {
@@ -23,28 +23,12 @@ describe('edit history in a real project file', () => {
   let frameCount = 0;
 
   before(async () => {
-    const project = Project.create(file);
-    try {
-      const target = await importClip(project, media('target-obama-weekly-address-450.mp4'), 'target');
-      const source = await importClip(project, media('source-wda-aoc-512.mp4'), 'source');
-      targetId = target.clip.id;
-      sourceId = source.clip.id;
-      frameCount = target.clip.frameCount;
-    } finally {
-      project.close();
-    }
+    ({ targetId, sourceId, frameCount } = await twoClipProject(file));
   });
   after(() => temp.cleanup());
 
-  /** Opens the project, runs `work`, closes it: every step below survives a reopen. */
-  function withProject<T>(work: (project: Project) => T): T {
-    const project = Project.open(file);
-    try {
-      return work(project);
-    } finally {
-      project.close();
-    }
-  }
+  /** Every step below survives a reopen. */
+  const withProject = <T>(work: (project: Project) => T): T => withProjectFile(file, work);
 
   const keyEdit = (label: string, param: string, position: number, value: number, type: 'hold' | 'linear' | 'bezier' = 'linear'): Edit => ({
     targetClipId: targetId,

@@ -8,9 +8,9 @@ import { historyState, undo } from '../../src-main/engine/edit/history.js';
 import { DEFAULT_HANDLES, type Keyframe } from '../../src-main/engine/edit/keyframes.js';
 import { allocateSequence, EXPRESSION_DIMS } from '../../src-main/engine/edit/parameters.js';
 import { loadShotEdit } from '../../src-main/engine/edit/shot-edit.js';
-import { importClip } from '../../src-main/engine/project/import-clip.js';
-import { Project } from '../../src-main/engine/project/project.js';
-import { media, tempDir } from '../helpers/paths.js';
+import type { Project } from '../../src-main/engine/project/project.js';
+import { twoClipProject, withProjectFile } from '../helpers/edit-fixture.js';
+import { tempDir } from '../helpers/paths.js';
 
 /** A clip whose pose and expression change frame by frame. */
 function clip(frameCount: number, seed: number): ClipParams {
@@ -70,24 +70,11 @@ describe('lane mute and strength keys as edits in a real project file', () => {
   let sourceId = 0;
 
   before(async () => {
-    const project = Project.create(file);
-    try {
-      targetId = (await importClip(project, media('target-obama-weekly-address-450.mp4'), 'target')).clip.id;
-      sourceId = (await importClip(project, media('source-wda-aoc-512.mp4'), 'source')).clip.id;
-    } finally {
-      project.close();
-    }
+    ({ targetId, sourceId } = await twoClipProject(file));
   });
   after(() => temp.cleanup());
 
-  function withProject<T>(work: (project: Project) => T): T {
-    const project = Project.open(file);
-    try {
-      return work(project);
-    } finally {
-      project.close();
-    }
-  }
+  const withProject = <T>(work: (project: Project) => T): T => withProjectFile(file, work);
   const lane = (param: string): Lane | undefined => withProject((p) => loadShotEdit(p, targetId)?.lanes.find((l) => l.param === param));
 
   it('mutes and unmutes a lane, keeping its keys and mode; each is one undo step', () => {

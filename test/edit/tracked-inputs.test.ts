@@ -7,11 +7,11 @@ import { loadShotInputs, loadTrackedClip } from '../../src-main/engine/edit/trac
 import { buildControls } from '../../src-main/engine/face/controls.js';
 import { emptyParams, packParams, type FrameParams } from '../../src-main/engine/face/model.js';
 import { FrameFlag, blob, saveBasis, saveFaceModel } from '../../src-main/engine/face/store.js';
-import { importClip } from '../../src-main/engine/project/import-clip.js';
 import type { DvpError } from '../../src-main/shared/errors.js';
 import { Project } from '../../src-main/engine/project/project.js';
 import { dvp } from '../helpers/cli.js';
-import { media, tempDir } from '../helpers/paths.js';
+import { twoClipProject, withProjectFile } from '../helpers/edit-fixture.js';
+import { tempDir } from '../helpers/paths.js';
 import { syntheticFaceModel } from './synthetic-face-model.js';
 
 const DEG = Math.PI / 180;
@@ -55,18 +55,14 @@ describe('loading a shot from the tracking tables', () => {
   let sourceId = 0;
 
   before(async () => {
-    const project = Project.create(file);
-    try {
-      targetId = (await importClip(project, media('target-obama-weekly-address-450.mp4'), 'target')).clip.id;
-      sourceId = (await importClip(project, media('source-wda-edmarkey-512.mp4'), 'source')).clip.id;
+    ({ targetId, sourceId } = await twoClipProject(file, 'source-wda-edmarkey-512.mp4'));
+    withProjectFile(file, (project) =>
       project.transaction(() => {
         saveBasis(project, syntheticFaceModel().basis, [targetId, sourceId]);
         storeTracking(project, targetId, 1, Array.from({ length: 30 }, (_, i) => i + 5), 6);
         storeTracking(project, sourceId, 50, Array.from({ length: 40 }, (_, i) => i), 2);
-      });
-    } finally {
-      project.close();
-    }
+      }),
+    );
   });
   after(() => temp.cleanup());
 
