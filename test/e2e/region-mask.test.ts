@@ -2,30 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { tempDir } from '../helpers/paths.js';
 import { openProjectInBrowser, type BrowserSession } from './helpers/browser-session.js';
+import { canvasPixels, difference } from './helpers/canvas.js';
 import { editProjectFile, lookAside, makeEditProject, type EditProject } from './helpers/edit-project.js';
-
-async function canvasPixels(page: Page): Promise<PNG> {
-  return PNG.sync.read(await page.getByTestId('viewer-canvas').screenshot());
-}
-
-/** Pixels that differ by more than 24 in some channel, and of those the ones tinted towards magenta (red and blue up against green). */
-function difference(a: PNG, b: PNG): { changed: number; magenta: number } {
-  assert.equal(a.data.length, b.data.length);
-  let changed = 0;
-  let magenta = 0;
-  for (let i = 0; i < a.data.length; i += 4) {
-    const dr = b.data[i]! - a.data[i]!;
-    const dg = b.data[i + 1]! - a.data[i + 1]!;
-    const db = b.data[i + 2]! - a.data[i + 2]!;
-    if (Math.max(Math.abs(dr), Math.abs(dg), Math.abs(db)) <= 24) continue;
-    changed++;
-    if (dr > dg && db > dg) magenta++;
-  }
-  return { changed, magenta };
-}
 
 describe('viewer: the region composite mask in Chromium', () => {
   const temp = tempDir('dvp-e2e-mask-');

@@ -3,35 +3,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { buildRenderFixture, type RenderFixture } from '../render/fixture.js';
 import { openProjectInBrowser, type BrowserSession } from './helpers/browser-session.js';
+import { canvasPixels, difference } from './helpers/canvas.js';
 import { editProjectFile, lookAside } from './helpers/edit-project.js';
 
 const canvas = (page: Page) => page.getByTestId('viewer-canvas');
-
-async function pixels(page: Page): Promise<PNG> {
-  return PNG.sync.read(await canvas(page).screenshot());
-}
-
-/** Pixels that differ by more than 24 in some channel; of those, the ones tinted towards magenta, and the near-white ones of `b`. */
-function difference(a: PNG, b: PNG): { changed: number; magenta: number; white: number } {
-  assert.equal(a.data.length, b.data.length);
-  let changed = 0;
-  let magenta = 0;
-  let white = 0;
-  for (let i = 0; i < a.data.length; i += 4) {
-    const dr = b.data[i]! - a.data[i]!;
-    const dg = b.data[i + 1]! - a.data[i + 1]!;
-    const db = b.data[i + 2]! - a.data[i + 2]!;
-    if (Math.max(Math.abs(dr), Math.abs(dg), Math.abs(db)) <= 24) continue;
-    changed++;
-    if (dr > dg && db > dg) magenta++;
-    if (Math.min(b.data[i]!, b.data[i + 1]!, b.data[i + 2]!) > 200) white++;
-  }
-  return { changed, magenta, white };
-}
 
 async function attribute(page: Page, name: string): Promise<string> {
   return (await canvas(page).getAttribute(name)) ?? '';
@@ -61,12 +39,12 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
     for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
     await page.locator('[data-testid=viewer-canvas][data-shown-frame="8"]').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(200);
-    const original = await pixels(page);
+    const original = await canvasPixels(page);
 
     await page.getByTestId('show-synthesized').click();
     await page.locator('[data-testid=viewer-canvas][data-synth-frame="8"][data-contents="synthesized"]').waitFor({ timeout: 120_000 });
     await page.waitForTimeout(200);
-    const result = await pixels(page);
+    const result = await canvasPixels(page);
     const { changed } = difference(original, result);
     assert.ok(changed > 500, `the Result view shows the network's face, not the plate (${changed} px differ)`);
     assert.ok(changed < 0.5 * result.width * result.height, `full size, the plate around the face unchanged (${changed} of ${result.width * result.height} px differ)`);
@@ -78,11 +56,11 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
     await page.locator('[data-testid=viewer-canvas][data-contents="original"]').waitFor();
     assert.equal(await page.getByTestId('show-original').getAttribute('aria-pressed'), 'true');
     await page.waitForTimeout(200);
-    assert.ok(difference(original, await pixels(page)).changed < 50, 'A/B: back to the plate');
+    assert.ok(difference(original, await canvasPixels(page)).changed < 50, 'A/B: back to the plate');
     await page.getByTestId('show-swap').click();
     await page.locator('[data-testid=viewer-canvas][data-contents="synthesized"]').waitFor();
     await page.waitForTimeout(200);
-    assert.ok(difference(result, await pixels(page)).changed < 50, 'A/B again: the result, from the cache at once');
+    assert.ok(difference(result, await canvasPixels(page)).changed < 50, 'A/B again: the result, from the cache at once');
 
     // The same from the keyboard: A swaps, the number keys pick a view.
     await page.keyboard.press('a');
@@ -101,21 +79,21 @@ describe('viewer Result view in Chromium (issue 13: full-size result, A/B, mask 
   });
 
   it('draws the composite mask over the Result view, and shows it alone as the Mask view', async () => {
-    const plain = await pixels(page);
+    const plain = await canvasPixels(page);
     await page.getByTestId('overlay-mask').click();
     await page.locator('[data-testid=viewer-canvas][data-mask-frame="8"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(200);
-    const tinted = difference(plain, await pixels(page));
+    const tinted = difference(plain, await canvasPixels(page));
     assert.ok(tinted.changed > 300, `the eyes are tinted over the result (${tinted.changed} px)`);
     assert.ok(tinted.magenta > 0.9 * tinted.changed, `in the mask colour (${tinted.magenta} of ${tinted.changed})`);
     assert.equal(await page.getByTestId('mask-regions').innerText(), 'mask: eyes');
     await page.getByTestId('overlay-mask').click();
 
-    const result = await pixels(page);
+    const result = await canvasPixels(page);
     await page.getByTestId('show-mask').click();
     await page.locator('[data-testid=viewer-canvas][data-contents="mask"][data-mask-frame="8"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(200);
-    const mask = difference(result, await pixels(page));
+    const mask = difference(result, await canvasPixels(page));
     assert.ok(mask.white > 300, `the Mask view shows the weights in white (${mask.white} px)`);
     await page.getByTestId('show-synthesized').click();
   });
