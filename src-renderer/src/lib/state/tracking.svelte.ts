@@ -1,6 +1,7 @@
 import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { TrackingStatus } from '../../../../src-main/api/pipeline.js';
 import type { Job } from '../../../../src-main/api/schemas.js';
+import { RefreshThrottle } from './refresh-throttle.js';
 
 const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 const REFRESH_MS = 1500;
@@ -24,14 +25,13 @@ export class TrackingState {
   last = $state(0);
 
   private projectFile: string | null = null;
-  private lastRefresh = 0;
-  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttle = new RefreshThrottle(REFRESH_MS, () => void this.refresh());
 
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
       if (trackJobClip(job) !== this.clipId || this.clipId === null) return;
       if (!ACTIVE.has(job.status)) void this.refresh();
-      else this.refreshSoon();
+      else this.throttle.soon();
     });
   }
 
@@ -52,7 +52,7 @@ export class TrackingState {
     const clipId = this.clipId;
     const projectFile = this.projectFile;
     if (clipId === null) return;
-    this.lastRefresh = performance.now();
+    this.throttle.started();
     try {
       const status = await this.api.call('tracking.status', { clipId });
       if (clipId !== this.clipId || projectFile !== this.projectFile) return;
@@ -67,14 +67,5 @@ export class TrackingState {
     if (this.clipId === null) throw new Error('Select a clip to track.');
     const params = whole ? { clipId: this.clipId } : { clipId: this.clipId, range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) } };
     return this.api.startJob('track', params);
-  }
-
-  private refreshSoon(): void {
-    if (this.pending) return;
-    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.lastRefresh));
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.refresh();
-    }, wait);
   }
 }

@@ -2,6 +2,7 @@ import { BACKEND_REQUEST_NAMES, type BackendRequestName, type PrecisionName } fr
 import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { LossPoint, TrainingModel, TrainingOverview } from '../../../../src-main/api/pipeline.js';
 import type { Job } from '../../../../src-main/api/schemas.js';
+import { RefreshThrottle } from './refresh-throttle.js';
 
 const REFRESH_MS = 2000;
 
@@ -54,13 +55,12 @@ export class TrainingState {
 
   /** Clip ids are per project: the same id in another project file is another clip. */
   private projectFile: string | null = null;
-  private lastRefresh = 0;
-  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttle = new RefreshThrottle(REFRESH_MS, () => void this.refresh());
 
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
       if (job.kind !== 'train' || this.clipId === null) return;
-      if (job.status === 'running') this.refreshSoon();
+      if (job.status === 'running') this.throttle.soon();
       else void this.refresh();
     });
   }
@@ -92,7 +92,7 @@ export class TrainingState {
     const clipId = this.clipId;
     const projectFile = this.projectFile;
     if (clipId === null) return;
-    this.lastRefresh = performance.now();
+    this.throttle.started();
     try {
       const overview = await this.api.call('training.overview', { clipId });
       if (clipId !== this.clipId || projectFile !== this.projectFile) return;
@@ -175,15 +175,6 @@ export class TrainingState {
     this.lossTotal = losses.total;
     const latestPreview = model.previews.at(-1);
     if (latestPreview !== undefined && (this.previewStep === null || this.previewStep < latestPreview)) await this.showPreview(latestPreview);
-  }
-
-  private refreshSoon(): void {
-    if (this.pending) return;
-    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.lastRefresh));
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.refresh();
-    }, wait);
   }
 }
 
