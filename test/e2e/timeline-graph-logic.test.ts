@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Keyframe } from '../../src-main/api/edit-schemas.js';
 import { segmentValue } from '../../src-main/engine/edit/lane-curve.js';
 import { constrainDrag, firstAxis, snapFrame } from '../../src-renderer/src/lib/timeline/gestures.js';
-import { dragHandle, handlePoint } from '../../src-renderer/src/lib/timeline/handles.js';
+import { dragHandle, handlePoint, handlesBroken } from '../../src-renderer/src/lib/timeline/handles.js';
 import { adjacentKeyFrame, copyKeys, pasteChanges, remapKeys, scaleFrame } from '../../src-renderer/src/lib/timeline/key-edits.js';
 import { parseGoTo } from '../../src-renderer/src/lib/timeline/timecode-entry.js';
 
@@ -45,6 +45,20 @@ describe('bezier handles, as the engine reads them', () => {
     assert.ok(Math.abs(Math.hypot(inn.x, inn.y) - 5 * scale.pxPerFrame) < 0.05, 'the in handle keeps its drawn length');
     const broken = dragHandle(keys, 1, 'out', { frame: 20, value: 14 }, false, scale);
     assert.deepEqual(broken.handles.slice(0, 2), [0.5, 1], 'broken: the in handle stays');
+  });
+
+  it('knows broken handles from the handles themselves, whatever the zoom they were dragged at', () => {
+    const scale = { pxPerFrame: 4, pxPerValue: 3 };
+    const replace = (key: Keyframe): Keyframe[] => [keys[0] as Keyframe, key, keys[2] as Keyframe];
+    assert.equal(handlesBroken(keys, 1), false, 'default handles (both flat) are unified');
+    const unified = replace(dragHandle(keys, 1, 'out', { frame: 20, value: 14 }, true, scale));
+    const broken = replace(dragHandle(keys, 1, 'out', { frame: 20, value: 14 }, false, scale));
+    for (const zoom of [scale, { pxPerFrame: 40, pxPerValue: 0.5 }, { pxPerFrame: 0.5, pxPerValue: 40 }]) {
+      assert.equal(handlesBroken(replace(dragHandle(keys, 1, 'out', { frame: 20, value: 14 }, true, zoom)), 1), false, 'a unified drag leaves them unified, at any zoom');
+    }
+    assert.equal(handlesBroken(unified, 1), false);
+    assert.equal(handlesBroken(broken, 1), true, 'a broken drag leaves them broken');
+    assert.equal(handlesBroken(keys, 0), false, 'a key with one handle is never broken');
   });
 
   it('clamps handle time into the segment, so the curve never runs backwards', () => {

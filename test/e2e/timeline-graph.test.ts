@@ -78,6 +78,22 @@ describe('timeline graph mode in Chromium', () => {
     const after = await handles(14);
     assert.notEqual(after[3], before[3]);
     assert.deepEqual(after.slice(0, 2), before.slice(0, 2), 'broken: the in handle stayed');
+
+    // The key keeps its handles broken: a plain drag moves the out handle alone again.
+    const again = await centre(out);
+    await drag(page, again, [{ x: again.x + 3, y: again.y - 10 }, { x: again.x + 5, y: again.y - 20 }]);
+    await edits(session, page, 3);
+    const stillBroken = await handles(14);
+    assert.notEqual(stillBroken[3], after[3], 'the out handle moved');
+    assert.deepEqual(stillBroken.slice(0, 2), before.slice(0, 2), 'still broken: the in handle stayed without Alt');
+
+    // Alt on broken handles unifies them: the in handle turns onto the out handle's line.
+    const last = await centre(out);
+    await page.keyboard.down('Alt');
+    await drag(page, last, [{ x: last.x + 2, y: last.y + 6 }, { x: last.x + 4, y: last.y + 12 }]);
+    await page.keyboard.up('Alt');
+    await edits(session, page, 4);
+    assert.notDeepEqual((await handles(14)).slice(0, 2), before.slice(0, 2), 'unified again: the in handle turned');
   });
 
   it('moves a key in value only with Shift in graph mode, and reads out frame and value while dragging', async () => {
@@ -92,7 +108,7 @@ describe('timeline graph mode in Chromium', () => {
     assert.match(await page.getByTestId('readout').innerText(), /^fr 24 · /, 'the readout follows the drag (still frame 24)');
     await page.mouse.up();
     await page.keyboard.up('Shift');
-    assert.equal((await edits(session, page, 3)).at(-1), 'Move keyframe');
+    assert.equal((await edits(session, page, 5)).at(-1), 'Move keyframe');
     const moved = Number(await keyAt(page, 'headYaw', 24).getAttribute('data-value'));
     assert.ok(moved > value + 0.5, `dragging up raised the key (${value} → ${moved})`);
     assert.deepEqual((await history(session)).slice(-2), ['Adjust bezier handles', 'Move keyframe']);

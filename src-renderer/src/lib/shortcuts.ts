@@ -36,7 +36,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Shift + click / drag', action: 'Add keyframes to the selection / box-select' },
   { keys: 'Shift while dragging', action: 'Move along one axis only (the first one moved)' },
   { keys: 'Ctrl (or Alt) while dragging', action: 'Fine adjustment: a tenth as far' },
-  { keys: 'Alt + drag a bezier handle', action: 'Break the handles (otherwise they stay unified)' },
+  { keys: 'Alt + drag a bezier handle', action: 'Break unified handles, or unify broken ones (a key keeps its handles broken or unified)' },
   { keys: 'Drag the selection bar', action: 'Select keys in a range of frames; drag the span to move, its edges to scale in time' },
   { keys: 'Delete', action: 'Delete the selected keyframes (Esc during a drag puts them back)' },
   { keys: 'Right-click a keyframe', action: 'Hold / linear / bezier interpolation' },

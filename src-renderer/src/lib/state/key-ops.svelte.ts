@@ -1,7 +1,7 @@
 import type { ControlInfo, Curves, EditChange, Keyframe, KeyframeType, Lane, ShotEdit } from '../../../../src-main/api/edit-schemas.js';
 import { graphPlots, laneCurveRange } from '../timeline/graph.js';
 import { constrainDrag, SNAP_PX, snapFrame, type Axis } from '../timeline/gestures.js';
-import { dragHandle, handlePoint, type HandleSide } from '../timeline/handles.js';
+import { dragHandle, handlePoint, handlesBroken, type HandleSide } from '../timeline/handles.js';
 import { adjacentKeyFrame, copyKeys, pasteChanges, remapKeys, scaleFrame, type ClipboardKey } from '../timeline/key-edits.js';
 import { clampShift, formatValue, keyRef, parseKeyRef, UNIT_LABEL } from '../timeline/keys.js';
 import type { ValueRange } from '../timeline/scale.js';
@@ -158,7 +158,11 @@ export class KeyOps {
   private handleDrag: { param: string; key: Keyframe } | null = null;
 
   /** Previews a handle of `keyId` dragged by the pointer; Alt (broken) leaves the opposite handle. */
-  dragHandle(param: string, keyId: string, side: HandleSide, input: DragInput & { broken: boolean }): void {
+  /**
+   * Drags one bezier handle: unified handles turn together, broken ones move alone, as the key's
+   * handles are now (`handlesBroken`); `toggle` (Alt) breaks unified handles or unifies broken ones.
+   */
+  dragHandle(param: string, keyId: string, side: HandleSide, input: DragInput & { toggle: boolean }): void {
     const keys = this.editor.lane(param)?.keys ?? [];
     const index = keys.findIndex((k) => k.id === keyId);
     const start = handlePoint(keys, index, side);
@@ -167,7 +171,8 @@ export class KeyOps {
     const pxPerValue = height / (range.max - range.min);
     const { dx, dy } = constrainDrag(input.dx, input.dy, input.axis, { lock: input.lock, fine: input.fine });
     const point = { frame: start.frame + dx / this.view.pxPerFrame, value: start.value - dy / pxPerValue };
-    const key = dragHandle(keys, index, side, point, !input.broken, { pxPerFrame: this.view.pxPerFrame, pxPerValue });
+    const scale = { pxPerFrame: this.view.pxPerFrame, pxPerValue };
+    const key = dragHandle(keys, index, side, point, handlesBroken(keys, index) === input.toggle, scale);
     this.handleDrag = { param, key };
     this.view.readout = `${side} handle · fr ${point.frame.toFixed(1)} · ${this.formatted(param, point.value)}`;
     this.editor.previewKeys([{ param, keys: keys.map((k) => (k.id === keyId ? key : k)) }]);

@@ -60,6 +60,35 @@ function unitCoordinates(keys: Keys, index: number, side: HandleSide, point: Gra
   return [round(x), round(y)];
 }
 
+/** Handles more than this far from one line through the key (degrees, both segments scaled to a unit box) are broken. */
+const BROKEN_DEG = 1;
+
+/**
+ * Whether a key's two handles are broken: both shape a segment and they do not lie on one line
+ * through the key, pointing away from each other. Being on one line does not depend on the zoom,
+ * so the key's handles say it themselves — nothing else is stored; a key with one handle (or
+ * none) is unified. The angle is measured with the two segments' time and value extents scaled
+ * to one, so the answer is the same at every zoom.
+ */
+export function handlesBroken(keys: Keys, index: number): boolean {
+  const key = keys[index];
+  const before = keys[index - 1];
+  const after = keys[index + 1];
+  const inPoint = handlePoint(keys, index, 'in');
+  const outPoint = handlePoint(keys, index, 'out');
+  if (!key || !before || !after || !inPoint || !outPoint) return false;
+  const frames = after.position - before.position;
+  const values = Math.max(Math.abs(key.value - before.value), Math.abs(after.value - key.value), 1e-9);
+  const vector = (p: GraphPoint): [number, number] => [(p.frame - key.position) / frames, (p.value - key.value) / values];
+  const [ix, iy] = vector(inPoint);
+  const [ox, oy] = vector(outPoint);
+  const lengths = Math.hypot(ix, iy) * Math.hypot(ox, oy);
+  if (lengths < 1e-9) return false;
+  // The angle between the out handle and the in handle's opposite.
+  const cos = Math.max(-1, Math.min(1, -(ix * ox + iy * oy) / lengths));
+  return (Math.acos(cos) * 180) / Math.PI > BROKEN_DEG;
+}
+
 /**
  * A key with one handle dragged to `point`. Unified (the default), the opposite handle turns
  * to stay on the line through the key, keeping its drawn length; broken, it stays put.
