@@ -42,12 +42,13 @@ describe('frames synthesized one at a time', () => {
   });
   after(() => temp.cleanup());
 
-  it('draws each frame asked for as the render of the clip does: in order, backwards and after a jump', async () => {
+  it('draws each frame asked for as the render of the clip does: in order, skipping ahead, backwards and after a jump', async () => {
     const project = Project.open(fixture.projectFile, { readonly: true });
     const frames = await ShotFrames.open(project, { clipId: fixture.targetId });
     try {
-      const expected = await rendered(project, 8, 14);
-      for (const index of [10, 11, 12, 13, 8, 9, 14]) {
+      const expected = await rendered(project, 8, 24);
+      // 13 → 18 and 18 → 24 decode on past the frames between; 8 goes back (a new decode).
+      for (const index of [10, 11, 12, 13, 18, 24, 8, 9, 14]) {
         const frame = await frames.frame(index);
         assert.equal(frame.index, index);
         assert.equal(frame.synthesized, true);

@@ -29,6 +29,8 @@ export interface PlateSynthesisOptions {
    * resolution (`PlateInput.atCropResolution`).
    */
   pictureFor?(plate: RgbFrame, input: Float32Array, output: Float32Array): SynthesizedCrop;
+  /** Frames read past without a picture (not synthesized, not yielded): the viewer skipping ahead in playback. */
+  skip?(frame: number): boolean;
   /** Emit RGBA with the blend weights as alpha (ProRes 4444) instead of RGB. */
   alpha?: boolean;
   /** Match the network's colours to the plate's around each frame's mask (`compositeMasked`; masks with a ring only). */
@@ -62,6 +64,7 @@ export async function* synthesizeIntoPlates(plates: AsyncIterable<RgbFrame>, opt
   const scratch = {};
   for await (const plate of plates) {
     throwIfCancelled(options.signal, 'Rendering');
+    if (options.skip?.(plate.index)) continue;
     const mask = options.maskFor?.(plate.index);
     const weights = options.maskFor ? mask?.weights : options.mask;
     const box = options.maskFor ? mask?.box : undefined;

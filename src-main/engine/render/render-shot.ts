@@ -77,7 +77,7 @@ export interface ShotRender {
   checkpointStep: number;
   composite: CompositeMode;
   /** The rendered frames in order (RGB, or RGBA with the matte as alpha), from `from` (the range's first frame by default) to the range's last. */
-  frames(options?: { alpha?: boolean; signal?: AbortSignal; from?: number }): AsyncGenerator<RenderedFrame>;
+  frames(options?: { alpha?: boolean; signal?: AbortSignal; from?: number; skip?: (frame: number) => boolean }): AsyncGenerator<RenderedFrame>;
   /**
    * The blend weights of `frame` over the shot crop: the region mask (empty where the plate
    * passes through), or the crop feather in crop mode (empty on frames without a face).
@@ -153,6 +153,7 @@ export async function openShotRender(project: Project, options: RenderShotOption
         ...(composite === 'region' ? { maskFor: (f: number) => (shot.synthesizes(f) ? maskAt(f) : undefined) } : {}),
         inputFor,
         ...(plateInput ? { pictureFor: plateInput.atCropResolution.bind(plateInput) } : {}),
+        ...(frameOptions.skip ? { skip: frameOptions.skip } : {}),
         ...(frameOptions.alpha ? { alpha: true } : {}),
         ...(options.colourMatch ? { colourMatch: true } : {}),
         ...(signal ? { signal } : {}),

@@ -40,15 +40,21 @@ export function renderInputsStamp(project: Project, options: ShotFramesOptions):
   ]);
 }
 
+/** A frame at most this far ahead of the decode is reached by decoding on (a seek costs about as much as a second of frames). */
+const MAX_SKIP = 50;
+
 /**
  * A target clip opened for synthesizing frames one at a time, as the viewer's Result view asks
  * for them. Opening a render (the edited shot, the restored network, two decoders) costs far
- * more than a frame, so it is done once; a request for the frame after the last one continues
- * the same decode (playback), any other frame starts a decode there (a seek). Requests are
- * answered one at a time, in order.
+ * more than a frame, so it is done once; a request for a frame a little after the last one
+ * continues the same decode, passing the frames between without drawing them (playback, which
+ * asks for the frame the playhead will have reached), any other frame starts a decode there (a
+ * seek). Requests are answered one at a time, in order.
  */
 export class ShotFrames {
   private cursor: { next: number; frames: AsyncGenerator<RenderedFrame> } | undefined;
+  /** The frame being asked for: the decode passes the ones before it. */
+  private wanted = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -98,11 +104,14 @@ export class ShotFrames {
     if (!Number.isInteger(index) || index < first || index > last) {
       throw new DvpError('INVALID_ARGUMENT', `Frame ${index} is outside clip ${this.render.clip.id} (frames ${first}-${last}).`);
     }
-    if (this.cursor?.next !== index) {
+    let cursor = this.cursor;
+    const ahead = cursor ? index - cursor.next : -1;
+    if (!cursor || ahead < 0 || ahead > MAX_SKIP) {
       await this.closeCursor();
-      this.cursor = { next: index, frames: this.render.frames({ from: index }) };
+      cursor = { next: index, frames: this.render.frames({ from: index, skip: (frame) => frame < this.wanted }) };
+      this.cursor = cursor;
     }
-    const cursor = this.cursor;
+    this.wanted = index;
     try {
       const step = await cursor.frames.next();
       if (step.done || step.value.index !== index) throw new DvpError('INTERNAL', `Frame ${index} of clip ${this.render.clip.id} could not be read for synthesis.`);
