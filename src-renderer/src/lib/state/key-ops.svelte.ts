@@ -1,10 +1,10 @@
 import type { ControlInfo, Curves, EditChange, Keyframe, KeyframeType, Lane, ShotEdit } from '../../../../src-main/api/edit-schemas.js';
 import { graphPlots, laneCurveRange } from '../timeline/graph.js';
-import { constrainDrag, SNAP_PX, snapFrame, type Axis } from '../timeline/gestures.js';
-import { dragHandle, handlePoint, handlesBroken, type HandleSide } from '../timeline/handles.js';
+import { constrainDrag, SNAP_PX, snapFrame, type DragInput } from '../timeline/gestures.js';
 import { adjacentKeyFrame, copyKeys, pasteChanges, remapKeys, scaleFrame, type ClipboardKey } from '../timeline/key-edits.js';
 import { clampShift, formatValue, keyRef, parseKeyRef, UNIT_LABEL } from '../timeline/keys.js';
 import type { ValueRange } from '../timeline/scale.js';
+import { HandleDrag } from './handle-drag.svelte.js';
 import type { Player } from './player.svelte.js';
 import type { TimelineView } from './timeline.svelte.js';
 
@@ -22,14 +22,6 @@ export interface KeyOpsEditor {
   previewKeys(proposed: { param: string; keys: Keyframe[] }[]): void;
   cancelDrag(): void;
   addKey(param: string, frame: number): Promise<void>;
-}
-
-export interface DragInput {
-  dx: number;
-  dy: number;
-  axis: Axis | null;
-  lock: boolean;
-  fine: boolean;
 }
 
 /**
@@ -55,10 +47,15 @@ export class KeyOps {
   private moved: { param: string; key: Keyframe }[] = [];
   private dropped: { param: string; id: string }[] = [];
 
+  /** Dragging a key's bezier handles in graph mode. */
+  readonly handles: HandleDrag;
+
   constructor(
     private readonly editor: KeyOpsEditor,
     private readonly player: Player,
-  ) {}
+  ) {
+    this.handles = new HandleDrag(editor, (param) => this.valueScale(param), (param, value) => this.formatted(param, value));
+  }
 
   private get view() {
     return this.editor.view;
@@ -151,38 +148,6 @@ export class KeyOps {
     ];
     await this.editor.apply(moved.length === 1 ? 'Move keyframe' : `Move ${moved.length} keyframes`, changes);
     this.view.drag = null;
-  }
-
-  // ── Bezier handles (graph mode) ──
-
-  private handleDrag: { param: string; key: Keyframe } | null = null;
-
-  /** Previews a handle of `keyId` dragged by the pointer; Alt (broken) leaves the opposite handle. */
-  /**
-   * Drags one bezier handle: unified handles turn together, broken ones move alone, as the key's
-   * handles are now (`handlesBroken`); `toggle` (Alt) breaks unified handles or unifies broken ones.
-   */
-  dragHandle(param: string, keyId: string, side: HandleSide, input: DragInput & { toggle: boolean }): void {
-    const keys = this.editor.lane(param)?.keys ?? [];
-    const index = keys.findIndex((k) => k.id === keyId);
-    const start = handlePoint(keys, index, side);
-    if (!start) return;
-    const { range, height } = this.valueScale(param);
-    const pxPerValue = height / (range.max - range.min);
-    const { dx, dy } = constrainDrag(input.dx, input.dy, input.axis, { lock: input.lock, fine: input.fine });
-    const point = { frame: start.frame + dx / this.view.pxPerFrame, value: start.value - dy / pxPerValue };
-    const scale = { pxPerFrame: this.view.pxPerFrame, pxPerValue };
-    const key = dragHandle(keys, index, side, point, handlesBroken(keys, index) === input.toggle, scale);
-    this.handleDrag = { param, key };
-    this.view.readout = `${side} handle · fr ${point.frame.toFixed(1)} · ${this.formatted(param, point.value)}`;
-    this.editor.previewKeys([{ param, keys: keys.map((k) => (k.id === keyId ? key : k)) }]);
-  }
-
-  async releaseHandle(): Promise<void> {
-    const drag = this.handleDrag;
-    this.handleDrag = null;
-    if (!drag) return this.editor.cancelDrag();
-    await this.editor.apply('Adjust bezier handles', [{ kind: 'setKey', param: drag.param, key: { id: drag.key.id, handles: [...drag.key.handles] } }]);
   }
 
   // ── The selection's span: move and scale in time ──

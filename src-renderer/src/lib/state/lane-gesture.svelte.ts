@@ -101,7 +101,7 @@ export class LaneGesture {
     if (g.kind === 'keys') {
       if (this.view.selected.size > 0) this.editor.ops.dragKeys({ param: this.geometry().param, key: g.key }, { ...input, fine: input.fine || event.altKey });
     } else if (g.kind === 'handle') {
-      this.editor.ops.dragHandle(this.geometry().param, g.keyId, g.side, { ...input, toggle: event.altKey });
+      this.editor.ops.handles.move(this.geometry().param, g.keyId, g.side, { ...input, toggle: event.altKey });
     } else {
       g.kind = 'box';
       this.box = { x0: g.x0, x1: x, y0: g.y0, y1: y };
@@ -119,7 +119,7 @@ export class LaneGesture {
       return;
     }
     if (g.kind === 'handle') {
-      if (g.moved) await this.editor.ops.releaseHandle();
+      if (g.moved) await this.editor.ops.handles.release();
       return;
     }
     const box = this.box;

@@ -15,6 +15,13 @@ export interface DragModifiers {
   fine: boolean;
 }
 
+/** A pointer drag so far: its movement (pixels), the axis it moved along first, and its modifiers. */
+export interface DragInput extends DragModifiers {
+  dx: number;
+  dy: number;
+  axis: Axis | null;
+}
+
 /** The axis a drag moved along first (once it passed the threshold), or null before. */
 export function firstAxis(dx: number, dy: number): Axis | null {
   if (Math.abs(dx) < DRAG_THRESHOLD_PX && Math.abs(dy) < DRAG_THRESHOLD_PX) return null;
