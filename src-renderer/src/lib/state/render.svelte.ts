@@ -6,6 +6,7 @@ import type { Clip, Job } from '../../../../src-main/api/schemas.js';
 import { FARM_POLL_MS, type FarmRun } from './farm-run.js';
 import type { FrameRange } from '../../../../src-main/api/frame-range.js';
 import { isTracked, renderModelQuality, untrackedSpans, versionedName, type ModelQuality } from './render-checks.js';
+import { UsageError } from './usage-error.js';
 
 export type { RenderResult };
 
@@ -94,10 +95,10 @@ export class RenderQueue {
    */
   async submitFarm(confirmReplace: (question: string) => boolean = (question) => window.confirm(question)): Promise<FarmRun | null> {
     const clip = this.clip;
-    if (!clip) throw new Error('Select a target clip to render.');
-    if (this.format === 'h264') throw new Error('A farm render is ProRes (its chunks are joined without re-encoding): choose ProRes 422 HQ or ProRes 4444.');
+    if (!clip) throw new UsageError('Select a target clip to render.');
+    if (this.format === 'h264') throw new UsageError('A farm render is ProRes (its chunks are joined without re-encoding): choose ProRes 422 HQ or ProRes 4444.');
     const chunks = Math.trunc(this.farmChunks);
-    if (!(chunks >= 1)) throw new Error('Chunks must be a whole number of at least 1.');
+    if (!(chunks >= 1)) throw new UsageError('Chunks must be a whole number of at least 1.');
     const params = {
       clipId: clip.id,
       output: this.output,
@@ -216,7 +217,7 @@ export class RenderQueue {
   async start(activeJobIds: readonly number[] = []): Promise<Job | null> {
     const activeOutputs = activeJobIds.flatMap((id) => this.outputs.get(id) ?? []);
     const clip = this.clip;
-    if (!clip) throw new Error('Select a target clip to render.');
+    if (!clip) throw new UsageError('Select a target clip to render.');
     const params: RenderParams = {
       clipId: clip.id,
       output: this.output,

@@ -5,6 +5,7 @@ import type { ResultOf } from '../../../../src-main/api/methods.js';
 import type { Backend } from '../api/bridge.js';
 import { FrameLoader } from '../viewer/frame-loader.js';
 import type { ConnectionState } from '../api/ws-transport.js';
+import { UsageError } from './usage-error.js';
 
 export interface Notice {
   id: number;
@@ -177,12 +178,13 @@ export class Studio {
   }
 
   /** Runs `work`, turning a failed call into a notice the user can read. */
-  private async attempt(work: () => Promise<void>): Promise<boolean> {
+  /** Runs `work`; a failure becomes an error notice in the GUI's words (the message and what to do). True when it succeeded. */
+  async attempt(work: () => Promise<unknown>): Promise<boolean> {
     try {
       await work();
       return true;
     } catch (error) {
-      this.notify('error', error instanceof ApiCallError ? guiText(error) : `Unexpected problem: ${(error as Error).message}`);
+      this.notify('error', error instanceof ApiCallError ? guiText(error) : error instanceof UsageError ? error.message : `Unexpected problem: ${(error as Error).message}`);
       return false;
     }
   }

@@ -2,6 +2,7 @@ import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { TrackingStatus } from '../../../../src-main/api/pipeline.js';
 import type { Job } from '../../../../src-main/api/schemas.js';
 import { RefreshThrottle } from './refresh-throttle.js';
+import { UsageError } from './usage-error.js';
 
 const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 const REFRESH_MS = 1500;
@@ -64,7 +65,7 @@ export class TrackingState {
   }
 
   async start(whole: boolean): Promise<Job> {
-    if (this.clipId === null) throw new Error('Select a clip to track.');
+    if (this.clipId === null) throw new UsageError('Select a clip to track.');
     const params = whole ? { clipId: this.clipId } : { clipId: this.clipId, range: { first: Math.min(this.first, this.last), last: Math.max(this.first, this.last) } };
     return this.api.startJob('track', params);
   }

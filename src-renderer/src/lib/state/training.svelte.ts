@@ -3,6 +3,7 @@ import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { LossPoint, TrainingModel, TrainingOverview } from '../../../../src-main/api/pipeline.js';
 import type { Job } from '../../../../src-main/api/schemas.js';
 import { RefreshThrottle } from './refresh-throttle.js';
+import { UsageError } from './usage-error.js';
 
 const REFRESH_MS = 2000;
 
@@ -127,7 +128,7 @@ export class TrainingState {
 
   /** A new run: resumes the latest model of the preset on these frames, or starts one (`fresh`: always new). */
   start(fresh: boolean): Promise<Job> {
-    if (this.clipId === null) throw new Error('Select a target clip to train.');
+    if (this.clipId === null) throw new UsageError('Select a target clip to train.');
     return this.api.startJob('train', {
       clipId: this.clipId,
       preset: this.preset,
