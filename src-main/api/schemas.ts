@@ -69,6 +69,8 @@ export const JobSchema = z.object({
   resource: z.enum(['gpu', 'cpu']),
   /** The project the job was started in (null: none was open). */
   project: z.string().nullable(),
+  /** The clip of that project the job works on (null for a job without one). */
+  clipId: z.number().int().positive().nullable(),
   status: JobStatusSchema,
   progress: ProgressSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string(), remedy: RemedySchema.optional() }).nullable(),

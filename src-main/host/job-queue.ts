@@ -54,6 +54,7 @@ export class JobQueue {
       title: spec.title(parsed.data),
       resource: spec.resource,
       project,
+      clipId: clipOf(parsed.data),
       status: 'queued',
       progress: null,
       error: null,
@@ -176,6 +177,12 @@ export class JobQueue {
     const finished = [...this.entries.values()].filter((e) => !isActive(e.job) && e.job.status !== 'queued');
     for (const entry of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.entries.delete(entry.job.id);
   }
+}
+
+/** The clip a job's parameters name (every job kind that works on a clip calls it `clipId`). */
+function clipOf(params: unknown): number | null {
+  const clipId = (params as { clipId?: unknown } | null)?.clipId;
+  return typeof clipId === 'number' ? clipId : null;
 }
 
 function isActive(job: Job): boolean {

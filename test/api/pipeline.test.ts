@@ -67,6 +67,7 @@ describe('pipeline API: tracking, overlays, conditioning, training, synthesis, r
     });
     const job = await backend.api.startJob('track', { clipId, range: TRACKED });
     assert.equal(job.title, 'Track clip 1 (frames 0–24)');
+    assert.equal(job.clipId, clipId, 'the job names its clip (the tracking panel follows it by id, not by title)');
     const done = await finished(job.id);
     off();
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));

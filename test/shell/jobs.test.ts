@@ -111,6 +111,7 @@ describe('engine host: jobs, cancel, crash and quit', () => {
     const other = path.join(temp.dir, 'other.dvp');
     const running = await backend.api.startJob('test.spin-gpu' as 'transcode', { steps: 100_000, checkpointMs: 0, marker, resource: 'gpu' } as never);
     assert.equal(running.project, project, 'the job records the project it was started in');
+    assert.equal(running.clipId, null, 'a job without a clip names none');
     await jobEvent(backend, (j) => j.id === running.id && (j.progress?.done ?? 0) > 0);
     for (const [method, params] of [['project.new', { file: other }], ['project.open', { file: other }], ['project.close', {}]] as const) {
       const refused = await backend.api.request(method, params as never);

@@ -7,11 +7,9 @@ import { UsageError } from './usage-error.js';
 const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 const REFRESH_MS = 1500;
 
-/** The clip a track job works on, from its title ("Track clip 3 …"). */
-export function trackJobClip(job: Job): number | null {
-  if (job.kind !== 'track') return null;
-  const match = /^Track clip (\d+)/.exec(job.title);
-  return match ? Number(match[1]) : null;
+/** Whether `job` tracks clip `clipId` of the project `projectFile` (clip ids are per project). */
+export function tracksClip(job: Job, clipId: number | null, projectFile: string | null): boolean {
+  return job.kind === 'track' && clipId !== null && job.clipId === clipId && job.project === projectFile;
 }
 
 /**
@@ -30,7 +28,7 @@ export class TrackingState {
 
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
-      if (trackJobClip(job) !== this.clipId || this.clipId === null) return;
+      if (!tracksClip(job, this.clipId, this.projectFile)) return;
       if (!ACTIVE.has(job.status)) void this.refresh();
       else this.throttle.soon();
     });
