@@ -61,6 +61,11 @@ export type ProgressValue = z.infer<typeof ProgressSchema>;
 export const JobStatusSchema = z.enum(['queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
+/** Queued, running or stopping: the job has not finished (the one definition for the host and every panel). */
+export function isJobPending(job: { status: JobStatus }): boolean {
+  return job.status === 'queued' || job.status === 'running' || job.status === 'cancelling';
+}
+
 export const JobSchema = z.object({
   id: z.number().int().positive(),
   kind: z.string(),

@@ -1,6 +1,6 @@
 import { jobKindSpec } from '../api/job-kinds.js';
 import { type ApiError, type ApiResult } from '../api/result.js';
-import type { Job, ProgressValue } from '../api/schemas.js';
+import { isJobPending, type Job, type ProgressValue } from '../api/schemas.js';
 import { summarise } from '../api/wire.js';
 import { DvpError } from '../shared/errors.js';
 
@@ -84,7 +84,7 @@ export class JobQueue {
 
   progress(id: number, progress: ProgressValue): void {
     const entry = this.entries.get(id);
-    if (entry && (entry.job.status === 'running' || entry.job.status === 'cancelling')) this.update(entry, { progress });
+    if (entry && isActive(entry.job)) this.update(entry, { progress });
   }
 
   /** The engine's answer for a job: its result, a failure, or the cancellation it asked for. */
@@ -130,7 +130,7 @@ export class JobQueue {
 
   /** The jobs queued, running or stopping: not finished yet. */
   pending(): Job[] {
-    return this.list().filter((job) => job.status === 'queued' || isActive(job));
+    return this.list().filter(isJobPending);
   }
 
   /** True while a job of this resource runs (or is stopping) and has reported progress: it is inside its work. */
@@ -174,7 +174,7 @@ export class JobQueue {
   }
 
   private prune(): void {
-    const finished = [...this.entries.values()].filter((e) => !isActive(e.job) && e.job.status !== 'queued');
+    const finished = [...this.entries.values()].filter((e) => !isJobPending(e.job));
     for (const entry of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.entries.delete(entry.job.id);
   }
 }

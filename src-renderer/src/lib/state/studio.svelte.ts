@@ -1,6 +1,6 @@
 import { ApiCallError } from '../../../../src-main/api/client.js';
 import { guiText } from '../../../../src-main/api/errors.js';
-import type { AppInfo, Clip, ClipRole, EngineStatus, Job, ProjectInfo } from '../../../../src-main/api/schemas.js';
+import { isJobPending, type AppInfo, type Clip, type ClipRole, type EngineStatus, type Job, type ProjectInfo } from '../../../../src-main/api/schemas.js';
 import type { ResultOf } from '../../../../src-main/api/methods.js';
 import type { Backend } from '../api/bridge.js';
 import { FrameLoader } from '../viewer/frame-loader.js';
@@ -35,7 +35,7 @@ export class Studio {
   loaded = $state(false);
 
   readonly selectedClip = $derived(this.clips.find((clip) => clip.id === this.selectedClipId) ?? null);
-  readonly activeJobs = $derived(this.jobs.filter((job) => job.status === 'queued' || job.status === 'running' || job.status === 'cancelling'));
+  readonly activeJobs = $derived(this.jobs.filter(isJobPending));
 
   /** Decoded frames fetched for the viewer; clip ids are per project, so it empties on a switch. */
   readonly frames: FrameLoader;

@@ -1,10 +1,9 @@
 import type { ApiClient } from '../../../../src-main/api/client.js';
 import type { TrackingStatus } from '../../../../src-main/api/pipeline.js';
-import type { Job } from '../../../../src-main/api/schemas.js';
+import { isJobPending, type Job } from '../../../../src-main/api/schemas.js';
 import { RefreshThrottle } from './refresh-throttle.js';
 import { UsageError } from './usage-error.js';
 
-const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 const REFRESH_MS = 1500;
 
 /** Whether `job` tracks clip `clipId` of the project `projectFile` (clip ids are per project). */
@@ -29,7 +28,7 @@ export class TrackingState {
   constructor(private readonly api: ApiClient) {
     api.on('job.updated', (job) => {
       if (!tracksClip(job, this.clipId, this.projectFile)) return;
-      if (!ACTIVE.has(job.status)) void this.refresh();
+      if (!isJobPending(job)) void this.refresh();
       else this.throttle.soon();
     });
   }
